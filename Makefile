@@ -1,0 +1,34 @@
+# The two Quickstart commands: `make demo` (the main job) and `make test`.
+# Each creates the virtual environment, installs the package with its extras and makes
+# sure Graphviz's `dot` is present, so both work on a fresh machine.
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench graphviz clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+graphviz:
+	@scripts/install-graphviz.sh
+
+demo: $(STAMP) graphviz
+	$(VENV)/bin/microgradnn demo
+
+test: $(STAMP) graphviz lint
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+bench: $(STAMP)
+	$(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache site

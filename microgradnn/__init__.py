@@ -1,0 +1,75 @@
+"""microgradnn: see and check backpropagation.
+
+Scalar and Tensor nodes record their ops in the forward pass; ``root.backward()`` sweeps
+the graph in reverse topological order and leaves ∂root/∂node in every node's ``grad``.
+
+``import microgradnn`` loads only the graph core and ``Scalar``; NumPy-backed parts
+(``Tensor``, checking, ``nn``, drawing) load on first use, so the scalar engine starts fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .autodiff import (
+    AnomalyError,
+    Node,
+    detect_anomaly,
+    enable_grad,
+    grad,
+    is_anomaly_enabled,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
+    topological_order,
+)
+from .scalar import Scalar
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it, imported on first access (PEP 562)
+_LAZY = {
+    "GradcheckError": "check",
+    "gradcheck": "check",
+    "numerical_gradient": "check",
+    "relative_difference": "check",
+}
+_SUBMODULES = {"check", "nn", "optim", "viz", "tensor"}
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from .check import GradcheckError, gradcheck, numerical_gradient, relative_difference
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'microgradnn' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY) | _SUBMODULES)
+
+
+__all__ = [
+    "AnomalyError",
+    "GradcheckError",
+    "Node",
+    "Scalar",
+    "__version__",
+    "detect_anomaly",
+    "enable_grad",
+    "grad",
+    "gradcheck",
+    "is_anomaly_enabled",
+    "is_grad_enabled",
+    "no_grad",
+    "numerical_gradient",
+    "relative_difference",
+    "set_grad_enabled",
+    "topological_order",
+]

@@ -1,0 +1,378 @@
+"""The graph core: what every node is, the order of a graph, and the backward sweep.
+
+This module knows nothing about floats or arrays. A node type (``Scalar``, ``Tensor``)
+subclasses :class:`Node` and states each op's chain rule in one of two plain-data forms:
+
+* ``_local`` — a tuple of local derivatives ∂node/∂parent_i, one per parent; the sweep
+  passes ``d * grad`` to parent i (every Scalar op, elementwise Tensor ops);
+* ``_local = None`` and ``_vjp(grad)`` — the vector-Jacobian product: one contribution per
+  parent, ``None`` where a parent needs no gradient (matmul, broadcasting, reductions).
+
+It also supplies ``_is_finite(value)`` for anomaly mode and ``_seed()``, the implicit
+∂root/∂root of ``backward()`` with no argument.
+
+Every graph is swept the same way: put the nodes in topological order, walk it backwards,
+and add each node's contributions into its parents' gradients. A node used twice receives
+the sum of both paths because contributions are added, never assigned.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from operator import attrgetter
+from typing import Any, TypeVar
+
+__all__ = [
+    "AnomalyError",
+    "Node",
+    "RemovableHandle",
+    "detect_anomaly",
+    "enable_grad",
+    "grad",
+    "is_anomaly_enabled",
+    "is_grad_enabled",
+    "no_grad",
+    "set_grad_enabled",
+    "topological_order",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Creation order is a topological order: a node's parents always exist before it does.
+# Every node takes the next number; sorting a graph's nodes by it puts parents first.
+_creation_counter = itertools.count()
+_creation_order = attrgetter("_order")
+
+
+# --------------------------------------------------------------------------- modes
+class _ThreadModes(threading.local):
+    grad_enabled: bool = True
+    anomaly: bool = False
+
+
+_modes = _ThreadModes()
+# How many threads are not in the default modes (grad on, anomaly off). Ops read this one
+# global on their hot path and only consult the thread-local modes when it is non-zero.
+_non_default = [0]
+_mode_lock = threading.Lock()
+
+
+def _set_modes(grad_enabled: bool, anomaly: bool) -> None:
+    was_default = _modes.grad_enabled and not _modes.anomaly
+    _modes.grad_enabled = grad_enabled
+    _modes.anomaly = anomaly
+    is_default = grad_enabled and not anomaly
+    if was_default != is_default:
+        with _mode_lock:
+            _non_default[0] += 1 if was_default else -1
+
+
+def is_grad_enabled() -> bool:
+    """True when new ops record their parents (the default)."""
+    return _modes.grad_enabled
+
+
+def is_anomaly_enabled() -> bool:
+    """True inside :func:`detect_anomaly`."""
+    return _modes.anomaly
+
+
+def recording() -> bool:
+    """Fast check used by ops: record parents unless grad mode is off in this thread."""
+    return not _non_default[0] or _modes.grad_enabled
+
+
+def checking_anomalies() -> bool:
+    """Fast check used by ops: is anomaly mode on in this thread?"""
+    return bool(_non_default[0]) and _modes.anomaly
+
+
+class _ModeContext:
+    """A context manager that is also a decorator; each use saves and restores the modes."""
+
+    def _target(self) -> tuple[bool, bool]:
+        raise NotImplementedError  # pragma: no cover - every subclass defines it
+
+    def __enter__(self) -> None:
+        self._saved = (_modes.grad_enabled, _modes.anomaly)
+        _set_modes(*self._target())
+
+    def __exit__(self, *exc: object) -> None:
+        _set_modes(*self._saved)
+
+    def __call__(self, fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            saved = (_modes.grad_enabled, _modes.anomaly)  # per call: safe under recursion
+            _set_modes(*self._target())
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                _set_modes(*saved)
+
+        return wrapper  # type: ignore[return-value]
+
+
+class no_grad(_ModeContext):
+    """Context manager and decorator: ops inside record no parents (nothing to backprop)."""
+
+    def _target(self) -> tuple[bool, bool]:
+        return False, _modes.anomaly
+
+
+class enable_grad(_ModeContext):
+    """Context manager and decorator: turn recording back on inside a ``no_grad`` block."""
+
+    def _target(self) -> tuple[bool, bool]:
+        return True, _modes.anomaly
+
+
+class set_grad_enabled(_ModeContext):
+    """Set grad mode: at once when called, restored at exit when used as a context.
+
+    ``mg.set_grad_enabled(False)`` switches recording off for this thread until switched
+    back; ``with mg.set_grad_enabled(flag):`` switches it for the block only.
+    """
+
+    def __init__(self, mode: bool) -> None:
+        self.mode = bool(mode)
+        self._saved = (_modes.grad_enabled, _modes.anomaly)
+        _set_modes(self.mode, _modes.anomaly)
+
+    def __enter__(self) -> None:
+        pass  # the mode was set when called; __exit__ restores the one saved then
+
+    def __call__(self, fn: F) -> F:
+        _set_modes(*self._saved)  # as a decorator it applies per call, not from now on
+        return super().__call__(fn)
+
+    def _target(self) -> tuple[bool, bool]:
+        return self.mode, _modes.anomaly
+
+
+class detect_anomaly(_ModeContext):
+    """Context manager and decorator: a NaN or inf raises :class:`AnomalyError`.
+
+    Forward values are checked as each op produces them, gradients as the backward sweep
+    computes them; the error names the op and the node where the first one appeared.
+    """
+
+    def _target(self) -> tuple[bool, bool]:
+        return _modes.grad_enabled, True
+
+
+class AnomalyError(FloatingPointError):
+    """A NaN or inf appeared inside :func:`detect_anomaly`."""
+
+
+# --------------------------------------------------------------------------- nodes
+class RemovableHandle:
+    """Returned by :meth:`Node.register_hook`; ``handle.remove()`` unregisters the hook."""
+
+    __slots__ = ("_hook", "_node")
+
+    def __init__(self, node: Node, hook: Callable[[Any], Any]) -> None:
+        self._node = node
+        self._hook = hook
+
+    def remove(self) -> None:
+        hooks = self._node._hooks
+        if hooks and self._hook in hooks:
+            hooks.remove(self._hook)
+
+
+class Node:
+    """A value in a computation graph.
+
+    ``data``     the forward value;
+    ``grad``     ∂root/∂node from the last backward pass (``None`` before one reaches it);
+    ``parents``  the inputs of the op that made it, an ordered tuple (``a*a`` has two);
+    ``op``       the op's name (``""`` for a leaf);
+    ``name``     an optional label, shown in errors and drawings.
+    """
+
+    __slots__ = ("_hooks", "_local", "_order", "data", "grad", "name", "op",
+                 "parents")
+
+    data: Any
+    grad: Any
+    parents: tuple[Node, ...]
+    op: str
+    name: str | None
+
+    # -- what a node type supplies ------------------------------------------------
+    def _vjp(self, grad: Any) -> Sequence[Any]:
+        """One contribution ∂root/∂parent per parent, given ∂root/∂self (if no _local)."""
+        raise NotImplementedError  # pragma: no cover - every node type defines it
+
+    @staticmethod
+    def _is_finite(value: Any) -> bool:
+        raise NotImplementedError  # pragma: no cover
+
+    def _seed(self) -> Any:
+        raise NotImplementedError  # pragma: no cover
+
+    # -- shared behaviour -----------------------------------------------------------
+    @property
+    def is_leaf(self) -> bool:
+        """A node no op made (or made with grad mode off): it has no parents."""
+        return not self.parents
+
+    def label(self) -> str:
+        """The name if it has one, else the op, for messages."""
+        return self.name or (f"<{self.op}>" if self.op else "<leaf>")
+
+    def backward(self, gradient: Any = None) -> None:
+        """Sweep the graph behind this node, filling in every node's ``grad``.
+
+        Intermediate nodes get this pass's ∂self/∂node; leaves accumulate into what they
+        already hold (``zero_grad()`` sets them back to ``None``).
+        """
+        seed = self._seed() if gradient is None else self._check_gradient(gradient)
+        for leaf, before, now in _sweep(topological_order(self), self, seed):
+            if now is None:
+                leaf.grad = before
+            else:
+                leaf.grad = now if before is None else before + now
+    def _check_gradient(self, gradient: Any) -> Any:
+        return gradient
+
+    def zero_grad(self) -> None:
+        """Forget this node's gradient (``grad`` becomes ``None``)."""
+        self.grad = None
+
+    def register_hook(self, hook: Callable[[Any], Any]) -> RemovableHandle:
+        """Call ``hook(grad)`` when this node's gradient is complete in a backward pass.
+
+        A hook that returns a value replaces the gradient that flows on to the parents
+        (and, for a leaf, the one accumulated into ``grad``).
+        """
+        if not callable(hook):
+            raise TypeError(f"register_hook expects a callable, got {type(hook).__name__}")
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(hook)
+        return RemovableHandle(self, hook)
+
+
+def topological_order(root: Node) -> list[Node]:
+    """Every node ``root`` depends on, parents before children, ``root`` last.
+
+    Iterative (no recursion limit): collect the reachable nodes, then sort them by creation
+    order, which is topological because an op's inputs exist before its output.
+    """
+    seen = {root}
+    stack = [root]
+    add = seen.add
+    push = stack.append
+    pop = stack.pop
+    while stack:
+        for parent in pop().parents:
+            if parent not in seen:
+                add(parent)
+                push(parent)
+    return sorted(seen, key=_creation_order)
+
+
+def _sweep(order: list[Node], root: Node, seed: Any) -> list[tuple[Node, Any, Any]]:
+    """The backward sweep. Leaves ``grad`` = ∂root/∂node on every node of ``order``.
+
+    Returns (leaf, grad before the pass, this pass's grad) for every leaf, so that the
+    caller decides whether leaves accumulate (``backward``) or are restored (``grad``).
+    """
+    leaves = []
+    for node in order:
+        if not node.parents:
+            leaves.append((node, node.grad))
+        node.grad = None
+    root.grad = seed
+    anomaly = checking_anomalies()
+    for node in reversed(order):
+        g = node.grad
+        if g is None:
+            continue
+        parents = node.parents
+        if not parents:
+            continue
+        if node._hooks:
+            node.grad = g = _run_hooks(node, g)
+        local = node._local
+        if local is not None:
+            for parent, d in zip(parents, local):
+                contribution = d * g
+                if anomaly:
+                    _check_finite(node, parent, contribution)
+                before = parent.grad
+                parent.grad = contribution if before is None else before + contribution
+        else:
+            for parent, contribution in zip(parents, node._vjp(g)):
+                if contribution is None:
+                    continue
+                if anomaly:
+                    _check_finite(node, parent, contribution)
+                before = parent.grad
+                parent.grad = contribution if before is None else before + contribution
+    result = []
+    for leaf, before in leaves:
+        now = leaf.grad
+        if now is not None and leaf._hooks:
+            now = _run_hooks(leaf, now)
+        result.append((leaf, before, now))
+    return result
+
+
+def _run_hooks(node: Node, g: Any) -> Any:
+    for hook in list(node._hooks or ()):
+        replaced = hook(g)
+        if replaced is not None:
+            g = replaced
+    return g
+
+
+def _check_finite(node: Node, parent: Node, contribution: Any) -> None:
+    if not node._is_finite(contribution):
+        raise AnomalyError(
+            f"backward of {node.op!r} (node {node.label()}) produced a non-finite "
+            f"gradient for its input {parent.label()}: {contribution!r}"
+        )
+
+
+def grad(
+    output: Node,
+    inputs: Node | Iterable[Node],
+    gradient: Any = None,
+    *,
+    allow_unused: bool = False,
+) -> tuple[Any, ...]:
+    """∂output/∂input for each input, as a tuple, without touching any node's ``grad``.
+
+    An input that ``output`` does not depend on raises ``ValueError`` unless
+    ``allow_unused=True``, in which case its entry is ``None``.
+    """
+    wanted = (inputs,) if isinstance(inputs, Node) else tuple(inputs)
+    for node in wanted:
+        if not isinstance(node, Node):
+            raise TypeError(f"grad: inputs must be nodes, got {type(node).__name__}")
+    seed = output._seed() if gradient is None else output._check_gradient(gradient)
+    order = topological_order(output)
+    saved = [node.grad for node in order]
+    try:
+        this_pass = {leaf: now for leaf, _, now in _sweep(order, output, seed)}
+        in_graph = set(order)
+        result = tuple(
+            this_pass.get(node, node.grad if node in in_graph else None) for node in wanted
+        )
+    finally:
+        for node, g in zip(order, saved):
+            node.grad = g
+    if not allow_unused:
+        for node, g in zip(wanted, result):
+            if g is None:
+                raise ValueError(
+                    f"grad: output {output.label()} does not depend on input {node.label()} "
+                    "(pass allow_unused=True to get None for it)"
+                )
+    return result

@@ -1,0 +1,347 @@
+"""Scalar: a graph node holding one Python float.
+
+Each op computes its value and its local derivatives ∂out/∂input at once; the backward
+sweep multiplies them by ∂root/∂out (the chain rule). Each op's docstring states its
+derivative. Plain numbers on either side of an operator are constants, not nodes: they
+shape the local derivatives but get no gradient.
+
+Nothing here returns a silent NaN: values outside an op's domain raise an error naming
+the op, the operand and the node.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Sequence
+from operator import mul
+from typing import Any, TypeAlias
+
+from .autodiff import (
+    AnomalyError,
+    Node,
+    _creation_counter,
+    _modes,
+    _non_default,
+)
+
+__all__ = ["Scalar"]
+
+Number: TypeAlias = "int | float"
+ScalarLike: TypeAlias = "Scalar | int | float"
+
+_new = object.__new__
+_next_order = _creation_counter.__next__
+_isfinite = math.isfinite
+
+
+def _result(data: float, parents: tuple, local: tuple, op: str) -> Scalar:
+    """Make the output node of an op (the one place Scalar ops create nodes)."""
+    out = _new(Scalar)
+    out.data = data
+    out.grad = None
+    out.name = None
+    out._hooks = None
+    out._order = _next_order()
+    out.op = op
+    if _non_default[0]:
+        if _modes.anomaly and not _isfinite(data):
+            names = ", ".join(p.label() for p in parents)
+            raise AnomalyError(f"forward of {op!r} produced {data} from inputs ({names})")
+        if not _modes.grad_enabled:
+            parents = local = ()
+    out.parents = parents
+    out._local = local
+    return out
+
+
+def _value(x: Any, op: str) -> float:
+    """The float behind a Scalar or a number operand, or a TypeError naming it."""
+    cls = x.__class__
+    if cls is float:
+        return x
+    if cls is int or cls is Scalar:
+        return float(x) if cls is int else x.data
+    if isinstance(x, Scalar):
+        return x.data
+    if isinstance(x, numbers.Real) and not isinstance(x, bool):
+        return float(x)
+    raise TypeError(f"{op}: unsupported operand {x!r} of type {type(x).__name__}; "
+                    "expected a Scalar or a real number")
+
+
+class Scalar(Node):
+    """A node holding one float: ``Scalar(2.0, name="x")``.
+
+    ``data`` is the value, ``grad`` is ∂root/∂self after ``root.backward()`` (``None``
+    before), ``parents`` the op's inputs in order, ``op`` the op's name.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data: Any, name: str | None = None) -> None:
+        if isinstance(data, Scalar):
+            data = data.data
+        elif isinstance(data, bool) or not isinstance(data, numbers.Real):
+            raise TypeError(
+                f"Scalar expects a real number, got {data!r} of type {type(data).__name__}"
+            )
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"Scalar name must be a str, got {type(name).__name__}")
+        self.data = float(data)
+        self.grad = None
+        self.name = name
+        self.op = ""
+        self.parents = ()
+        self._local = ()
+        self._hooks = None
+        self._order = _next_order()
+
+    # -- the node protocol (the chain rule itself is the local derivatives, _local) ---
+    @staticmethod
+    def _is_finite(value: Any) -> bool:
+        return _isfinite(value)
+
+    def _seed(self) -> float:
+        return 1.0
+
+    def _check_gradient(self, gradient: Any) -> float:
+        return _value(gradient, "backward(gradient=...)")
+
+    # -- arithmetic ---------------------------------------------------------------------
+    def __add__(self, other: ScalarLike) -> Scalar:
+        """a + b; ∂/∂a = 1, ∂/∂b = 1."""
+        if other.__class__ is Scalar:
+            return _result(self.data + other.data, (self, other), (1.0, 1.0), "+")
+        return _result(self.data + _value(other, "+"), (self,), (1.0,), "+")
+
+    __radd__ = __add__
+
+    def __sub__(self, other: ScalarLike) -> Scalar:
+        """a - b; ∂/∂a = 1, ∂/∂b = -1."""
+        if other.__class__ is Scalar:
+            return _result(self.data - other.data, (self, other), (1.0, -1.0), "-")
+        return _result(self.data - _value(other, "-"), (self,), (1.0,), "-")
+
+    def __rsub__(self, other: Number) -> Scalar:
+        """c - a; ∂/∂a = -1."""
+        return _result(_value(other, "-") - self.data, (self,), (-1.0,), "-")
+
+    def __mul__(self, other: ScalarLike) -> Scalar:
+        """a * b; ∂/∂a = b, ∂/∂b = a."""
+        if other.__class__ is Scalar:
+            return _result(self.data * other.data, (self, other), (other.data, self.data), "*")
+        c = _value(other, "*")
+        return _result(self.data * c, (self,), (c,), "*")
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other: ScalarLike) -> Scalar:
+        """a / b; ∂/∂a = 1/b, ∂/∂b = -a/b²."""
+        b = _value(other, "/")
+        if b == 0.0:
+            raise ZeroDivisionError(
+                f"division by zero: {self.label()} / {_label(other)}, and the divisor is 0"
+            )
+        if other.__class__ is Scalar:
+            return _result(self.data / b, (self, other), (1.0 / b, -self.data / (b * b)), "/")
+        return _result(self.data / b, (self,), (1.0 / b,), "/")
+
+    def __rtruediv__(self, other: Number) -> Scalar:
+        """c / a; ∂/∂a = -c/a²."""
+        c = _value(other, "/")
+        if self.data == 0.0:
+            raise ZeroDivisionError(
+                f"division by zero: {c} / {self.label()}, and {self.label()} is 0"
+            )
+        return _result(c / self.data, (self,), (-c / (self.data * self.data),), "/")
+
+    def __neg__(self) -> Scalar:
+        """-a; ∂/∂a = -1."""
+        return _result(-self.data, (self,), (-1.0,), "neg")
+
+    def __pos__(self) -> Scalar:
+        return self
+
+    def __pow__(self, other: ScalarLike) -> Scalar:
+        """a ** n; ∂/∂a = n·a^(n-1), and for a Scalar exponent ∂/∂n = a^n·ln a (a > 0)."""
+        if isinstance(other, Scalar):
+            return _pow(self, other)
+        n = _value(other, "**")
+        a = self.data
+        out = _power(a, n, self, other)
+        return _result(out, (self,), (_power_slope(a, n, self, other),), "**")
+
+    def __rpow__(self, other: Number) -> Scalar:
+        """c ** a; ∂/∂a = c^a·ln c (c > 0)."""
+        return _pow(other, self)
+
+    # -- comparisons compare values; == stays identity, as nodes live in sets and dicts -
+    def __lt__(self, other: ScalarLike) -> bool:
+        return self.data < _value(other, "<")
+
+    def __le__(self, other: ScalarLike) -> bool:
+        return self.data <= _value(other, "<=")
+
+    def __gt__(self, other: ScalarLike) -> bool:
+        return self.data > _value(other, ">")
+
+    def __ge__(self, other: ScalarLike) -> bool:
+        return self.data >= _value(other, ">=")
+
+    __hash__ = Node.__hash__
+
+    def __float__(self) -> float:
+        return self.data
+
+    def __bool__(self) -> bool:
+        return self.data != 0.0
+
+    def __repr__(self) -> str:
+        name = f", name={self.name!r}" if self.name else ""
+        op = f", op={self.op!r}" if self.op else ""
+        return f"Scalar(data={self.data!r}, grad={self.grad!r}{name}{op})"
+
+    # -- elementary functions --------------------------------------------------------------
+    def exp(self) -> Scalar:
+        """exp(a); ∂/∂a = exp(a)."""
+        try:
+            e = math.exp(self.data)
+        except OverflowError:
+            raise OverflowError(
+                f"exp: exp({self.data}) overflows a float (node {self.label()})"
+            ) from None
+        return _result(e, (self,), (e,), "exp")
+
+    def log(self) -> Scalar:
+        """ln(a) for a > 0; ∂/∂a = 1/a."""
+        if self.data <= 0.0:
+            raise ValueError(f"log: operand {self.data} of node {self.label()} is outside "
+                             "the domain a > 0")
+        return _result(math.log(self.data), (self,), (1.0 / self.data,), "log")
+
+    def sqrt(self) -> Scalar:
+        """√a for a ≥ 0; ∂/∂a = 1/(2√a) (inf at 0, as PyTorch)."""
+        if self.data < 0.0:
+            raise ValueError(f"sqrt: operand {self.data} of node {self.label()} is outside "
+                             "the domain a >= 0")
+        r = math.sqrt(self.data)
+        return _result(r, (self,), (0.5 / r if r else math.inf,), "sqrt")
+
+    def tanh(self) -> Scalar:
+        """tanh(a); ∂/∂a = 1 - tanh(a)²."""
+        t = math.tanh(self.data)
+        return _result(t, (self,), (1.0 - t * t,), "tanh")
+
+    def sigmoid(self) -> Scalar:
+        """σ(a) = 1/(1 + e^-a), computed without overflow; ∂/∂a = σ(a)(1 - σ(a))."""
+        a = self.data
+        if a >= 0.0:
+            s = 1.0 / (1.0 + math.exp(-a))
+        else:
+            e = math.exp(a)
+            s = e / (1.0 + e)
+        return _result(s, (self,), (s * (1.0 - s),), "sigmoid")
+
+    def relu(self) -> Scalar:
+        """max(0, a); ∂/∂a = 1 if a > 0 else 0."""
+        a = self.data
+        if a > 0.0:
+            return _result(a, (self,), (1.0,), "relu")
+        return _result(0.0, (self,), (0.0,), "relu")
+
+    def abs(self) -> Scalar:
+        """|a|; ∂/∂a = sign(a) (0 at 0, as PyTorch)."""
+        a = self.data
+        return _result(abs(a), (self,), (1.0 if a > 0 else -1.0 if a < 0 else 0.0,), "abs")
+
+    __abs__ = abs
+
+    # -- n-ary nodes: one node, many parents ---------------------------------------------
+    @staticmethod
+    def sum(values: Iterable[ScalarLike]) -> Scalar:
+        """Σ v_i as one node; ∂/∂v_i = 1 for every Scalar v_i (numbers are constants)."""
+        values = list(values)
+        if values and set(map(type, values)) == {Scalar}:
+            parents = tuple(values)
+            return _result(math.fsum([v.data for v in parents]), parents,
+                           (1.0,) * len(parents), "sum")
+        parents = tuple(v for v in values if isinstance(v, Scalar))
+        total = math.fsum([_value(v, "Scalar.sum") for v in values])
+        return _result(total, parents, (1.0,) * len(parents), "sum")
+
+    @staticmethod
+    def dot(ws: Sequence[ScalarLike], xs: Sequence[ScalarLike],
+            bias: ScalarLike | None = None) -> Scalar:
+        """w·x + b as one node; ∂/∂w_i = x_i, ∂/∂x_i = w_i, ∂/∂b = 1.
+
+        A neuron's weighted sum in one node: fewer nodes, a faster sweep, a cleaner picture.
+        """
+        ws, xs = list(ws), list(xs)
+        if len(ws) != len(xs):
+            raise ValueError(f"Scalar.dot: {len(ws)} weights but {len(xs)} inputs; "
+                             "expected the same number")
+        types = set(map(type, ws))
+        types.update(map(type, xs))
+        if types == {Scalar}:
+            wv = [w.data for w in ws]
+            xv = [x.data for x in xs]
+            parents = (*ws, *xs)
+            local = (*xv, *wv)
+        else:
+            wv = [_value(w, "Scalar.dot") for w in ws]
+            xv = [_value(x, "Scalar.dot") for x in xs]
+            parents = tuple(w for w in ws if isinstance(w, Scalar))
+            parents += tuple(x for x in xs if isinstance(x, Scalar))
+            local = tuple(x for w, x in zip(ws, xv) if isinstance(w, Scalar))
+            local += tuple(w for w, x in zip(wv, xs) if isinstance(x, Scalar))
+        total = sum(map(mul, wv, xv))
+        if bias is not None:
+            total += _value(bias, "Scalar.dot")
+            if isinstance(bias, Scalar):
+                parents += (bias,)
+                local += (1.0,)
+        return _result(total, parents, local, "dot")
+
+
+def _label(x: Any) -> str:
+    return x.label() if isinstance(x, Scalar) else repr(x)
+
+
+def _power(a: float, n: float, base: Any, exponent: Any) -> float:
+    """a ** n as a float, or an error naming the operands (never a complex or a NaN)."""
+    if a == 0.0 and n < 0.0:
+        raise ValueError(f"**: 0 ** {n} (base {_label(base)}, exponent {_label(exponent)}) is "
+                         "undefined; expected a non-negative exponent for a zero base")
+    if a < 0.0 and not float(n).is_integer():
+        raise ValueError(f"**: negative base {a} ({_label(base)}) with non-integer exponent "
+                         f"{n} ({_label(exponent)}) has no real value")
+    try:
+        return float(a**n)
+    except OverflowError:
+        raise OverflowError(f"**: {a} ** {n} overflows a float "
+                            f"(base {_label(base)}, exponent {_label(exponent)})") from None
+
+
+def _power_slope(a: float, n: float, base: Any, exponent: Any) -> float:
+    """∂(a^n)/∂a = n·a^(n-1); 0 for n = 0, and unbounded (inf) at a = 0 when 0 < n < 1."""
+    if n == 0.0:
+        return 0.0
+    if a == 0.0 and n < 1.0:
+        return math.inf
+    return n * _power(a, n - 1.0, base, exponent)
+
+
+def _pow(base: ScalarLike, exponent: Scalar) -> Scalar:
+    """a ** b with a Scalar exponent; ∂/∂a = b·a^(b-1), ∂/∂b = a^b·ln a."""
+    a = _value(base, "**")
+    b = exponent.data
+    if a < 0.0:
+        raise ValueError(f"**: base {a} ({_label(base)}) is negative; a Scalar exponent "
+                         f"({exponent.label()}) needs a base >= 0, since ∂(a^b)/∂b = a^b·ln a")
+    out = _power(a, b, base, exponent)
+    d_exponent = out * math.log(a) if a > 0.0 else 0.0
+    if isinstance(base, Scalar):
+        d_base = _power_slope(a, b, base, exponent)
+        return _result(out, (base, exponent), (d_base, d_exponent), "**")
+    return _result(out, (exponent,), (d_exponent,), "**")
