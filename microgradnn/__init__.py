@@ -34,11 +34,20 @@ _LAZY = {
     "gradcheck": "check",
     "numerical_gradient": "check",
     "relative_difference": "check",
+    "Tensor": "tensor",
+    "concatenate": "tensor",
+    "stack": "tensor",
+    "where": "tensor",
+    "maximum": "tensor",
+    "draw_graph": "viz",
+    "draw_network": "viz",
 }
 _SUBMODULES = {"check", "nn", "optim", "viz", "tensor"}
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .check import GradcheckError, gradcheck, numerical_gradient, relative_difference
+    from .tensor import Tensor, concatenate, maximum, stack, where
+    from .viz import draw_graph, draw_network
 
 
 def __getattr__(name: str) -> Any:
@@ -60,16 +69,23 @@ __all__ = [
     "GradcheckError",
     "Node",
     "Scalar",
+    "Tensor",
     "__version__",
+    "concatenate",
     "detect_anomaly",
+    "draw_graph",
+    "draw_network",
     "enable_grad",
     "grad",
     "gradcheck",
     "is_anomaly_enabled",
     "is_grad_enabled",
+    "maximum",
     "no_grad",
     "numerical_gradient",
     "relative_difference",
     "set_grad_enabled",
+    "stack",
     "topological_order",
+    "where",
 ]
