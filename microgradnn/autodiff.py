@@ -273,7 +273,8 @@ def topological_order(root: Node) -> list[Node]:
         for parent in pop().parents:
             if parent not in seen:
                 add(parent)
-                push(parent)
+                if parent.parents:  # leaves have nothing to explore
+                    push(parent)
     return sorted(seen, key=_creation_order)
 
 

@@ -261,8 +261,10 @@ class Scalar(Node):
     @staticmethod
     def sum(values: Iterable[ScalarLike]) -> Scalar:
         """Σ v_i as one node; ∂/∂v_i = 1 for every Scalar v_i (numbers are constants)."""
-        values = list(values)
-        if values and set(map(type, values)) == {Scalar}:
+        if not isinstance(values, (list, tuple)):
+            values = list(values)
+        types = set(map(type, values))
+        if len(types) == 1 and Scalar in types:
             parents = tuple(values)
             return _result(math.fsum([v.data for v in parents]), parents,
                            (1.0,) * len(parents), "sum")
@@ -277,13 +279,16 @@ class Scalar(Node):
 
         A neuron's weighted sum in one node: fewer nodes, a faster sweep, a cleaner picture.
         """
-        ws, xs = list(ws), list(xs)
+        if not isinstance(ws, (list, tuple)):
+            ws = list(ws)
+        if not isinstance(xs, (list, tuple)):
+            xs = list(xs)
         if len(ws) != len(xs):
             raise ValueError(f"Scalar.dot: {len(ws)} weights but {len(xs)} inputs; "
                              "expected the same number")
         types = set(map(type, ws))
         types.update(map(type, xs))
-        if types == {Scalar}:
+        if len(types) == 1 and Scalar in types:
             wv = [w.data for w in ws]
             xv = [x.data for x in xs]
             parents = (*ws, *xs)

@@ -1,0 +1,115 @@
+"""Scalar expressions from text, for ``microgradnn render "tanh(x*w + b)" --var x=2 ...``.
+
+The text is parsed with :mod:`ast` and evaluated by walking the tree against a whitelist of
+operators and functions; nothing is ever passed to ``eval``. Every named intermediate node
+gets its source text as its name, so a drawing reads like the expression.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Mapping
+
+from .scalar import Scalar
+
+__all__ = ["FUNCTIONS", "ExpressionError", "evaluate"]
+
+FUNCTIONS: dict[str, Callable[[Scalar], Scalar]] = {
+    "exp": Scalar.exp,
+    "log": Scalar.log,
+    "sqrt": Scalar.sqrt,
+    "tanh": Scalar.tanh,
+    "sigmoid": Scalar.sigmoid,
+    "relu": Scalar.relu,
+    "abs": Scalar.abs,
+}
+
+_BINARY: dict[type[ast.operator], Callable[[Scalar, Scalar], Scalar]] = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b,
+    ast.Pow: lambda a, b: a**b,
+}
+
+
+class ExpressionError(ValueError):
+    """A malformed or unsupported expression; the message points at the column."""
+
+    def __init__(self, text: str, column: int, message: str) -> None:
+        self.text, self.column = text, column
+        pointer = " " * column + "^"
+        super().__init__(f"{message} (column {column + 1})\n  {text}\n  {pointer}")
+
+
+def evaluate(text: str, variables: Mapping[str, float]) -> Scalar:
+    """Build the Scalar graph of ``text`` with the given variable values; return its root.
+
+    Allowed: numbers, variables, ``+ - * / **``, unary minus and the functions in
+    :data:`FUNCTIONS`. Each variable becomes one leaf, shared by all its uses.
+    """
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as error:
+        column = max((error.offset or 1) - 1, 0)
+        raise ExpressionError(text.strip(), column, f"syntax error: {error.msg}") from None
+    leaves = {name: Scalar(value, name=name) for name, value in variables.items()}
+    used: set[str] = set()
+    source = text.strip()
+
+    def build(node: ast.AST) -> Scalar | float:
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
+                and not isinstance(node.value, bool):
+            return float(node.value)
+        if isinstance(node, ast.Name):
+            if node.id not in leaves:
+                known = ", ".join(sorted(leaves)) or "none given"
+                raise ExpressionError(source, node.col_offset,
+                                      f"unknown variable {node.id!r} (variables: {known}; "
+                                      f"give it a value with --var {node.id}=...)")
+            used.add(node.id)
+            return leaves[node.id]
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+            left, right = build(node.left), build(node.right)
+            if not isinstance(left, Scalar) and not isinstance(right, Scalar):
+                return float(_BINARY[type(node.op)](Scalar(left), right).data)
+            out = _BINARY[type(node.op)](left, right)  # type: ignore[arg-type]
+            return _named(out, node)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            operand = build(node.operand)
+            if isinstance(node.op, ast.UAdd):
+                return operand
+            return _named(-operand, node) if isinstance(operand, Scalar) else -operand
+        if isinstance(node, ast.Call):
+            func = node.func
+            if not isinstance(func, ast.Name) or func.id not in FUNCTIONS:
+                name = func.id if isinstance(func, ast.Name) else ast.unparse(func)
+                raise ExpressionError(source, node.col_offset,
+                                      f"unknown function {name!r} (allowed: "
+                                      f"{', '.join(sorted(FUNCTIONS))})")
+            if len(node.args) != 1 or node.keywords:
+                raise ExpressionError(source, node.col_offset,
+                                      f"{func.id}() takes exactly one argument")
+            arg = build(node.args[0])
+            scalar = arg if isinstance(arg, Scalar) else Scalar(arg)
+            return _named(FUNCTIONS[func.id](scalar), node)
+        what = type(node).__name__
+        if isinstance(node, ast.BinOp):
+            what = f"operator {type(node.op).__name__}"
+        raise ExpressionError(source, getattr(node, "col_offset", 0),
+                              f"unsupported syntax: {what} (allowed: numbers, variables, "
+                              "+ - * / **, and " + ", ".join(sorted(FUNCTIONS)) + ")")
+
+    root = build(tree.body)
+    if not isinstance(root, Scalar):
+        root = Scalar(root, name=source)
+    unused = sorted(set(leaves) - used)
+    if unused:
+        raise ExpressionError(source, 0, f"variable(s) {', '.join(unused)} given but not used "
+                                         "in the expression")
+    return root
+
+
+def _named(out: Scalar, node: ast.AST) -> Scalar:
+    out.name = ast.unparse(node)
+    return out
