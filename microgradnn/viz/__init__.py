@@ -1,0 +1,16 @@
+"""Drawing: computation graphs and the course's network picture, with every node's δ.
+
+``draw_graph(root)``        the graph behind a Scalar or Tensor node, each node's value and δ;
+``draw_network(net, x, y)`` the lecture's layer diagram: a^(l), δ^(l) per unit, Θ^(l) per edge;
+``backward_steps(root)``    the backward sweep frame by frame, as SVGs or one HTML page.
+
+Every function returns a ``graphviz.Digraph`` subclass (:class:`Drawing`); rendering needs
+Graphviz's ``dot`` executable, building the DOT source does not.
+"""
+
+from __future__ import annotations
+
+from .graph import draw_graph
+from .render import Drawing, GraphvizNotFound
+
+__all__ = ["Drawing", "GraphvizNotFound", "draw_graph"]

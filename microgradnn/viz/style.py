@@ -1,0 +1,206 @@
+"""How drawings look: fonts, numbers, escaped labels with real sub- and superscripts, and
+the diverging colour scale that encodes δ.
+
+Every piece of text that reaches Graphviz goes through :func:`markup` (or :func:`escape`),
+so a name full of quotes, angle brackets, braces, ampersands or newlines still yields valid
+DOT. Labels are Graphviz HTML-like labels, which is what makes ``<SUB>``/``<SUP>`` possible.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+
+__all__ = [
+    "FONT",
+    "MISSING",
+    "DivergingScale",
+    "escape",
+    "format_number",
+    "markup",
+]
+
+FONT = "Helvetica"
+MONO = "Courier"
+MISSING = "—"  # a δ no backward pass has reached: never drawn as a fake 0
+MINUS = "−"  # U+2212, the typographic minus sign
+
+INK = "#222222"
+MUTED = "#777777"
+EDGE = "#555555"
+FADED = "#cccccc"
+OP_FILL = "#eef0f3"
+OP_BORDER = "#8a94a6"
+NO_GRAD_FILL = "#f4f4f4"
+
+GRAPH_ATTR = {
+    "fontname": FONT,
+    "bgcolor": "white",
+    "pad": "0.25",
+    "nodesep": "0.3",
+    "ranksep": "0.45",
+}
+NODE_ATTR = {"fontname": FONT, "fontsize": "11", "color": "#4d4d4d", "penwidth": "1.0"}
+EDGE_ATTR = {"fontname": FONT, "fontsize": "9", "color": EDGE, "arrowsize": "0.6",
+             "fontcolor": MUTED}
+
+
+# --------------------------------------------------------------------------- numbers
+def format_number(value: float, precision: int = 4) -> str:
+    """A number as drawn: fixed point with ``precision`` decimals, scientific when that
+    would hide it (|v| < 10^-(precision-1)) or when it is huge; the minus sign is U+2212.
+
+    ``format_number(-0.5, 4) == "−0.5000"``; ``format_number(1.2e-7, 4) == "1.200e−07"``.
+    """
+    v = float(value)
+    if math.isnan(v):
+        return "nan"
+    if math.isinf(v):
+        return "∞" if v > 0 else MINUS + "∞"
+    mag = abs(v)
+    if v == 0.0 or (10.0 ** -(precision - 1) <= mag < 1e6):
+        text = f"{v:.{precision}f}"
+        if v == 0.0:
+            text = text.lstrip("-")  # -0.0 is drawn as 0
+    else:
+        text = f"{v:.{max(precision - 1, 1)}e}"
+    return text.replace("-", MINUS)
+
+
+# --------------------------------------------------------------------------- text
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def escape(text: object) -> str:
+    """Plain text for an HTML-like label: &, <, >, quotes escaped, newlines as <BR/>,
+    control characters replaced (they are not valid in DOT)."""
+    s = str(text)
+    s = (s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+         .replace('"', "&quot;"))
+    s = _CONTROL.sub("\N{REPLACEMENT CHARACTER}", s)
+    s = s.replace("\r\n", "\n").replace("\r", "\n")
+    # ]] and braces are fine inside an HTML string; newlines become line breaks
+    return s.replace("\n", '<BR ALIGN="CENTER"/>')
+
+
+# A course name: a base followed by ^(2), ^{..}, ^2, _1, _{12}, _12 in any order.
+_SCRIPT = re.compile(
+    r"(?P<kind>[\^_])(?:\((?P<paren>[^()\n]{1,12})\)|\{(?P<brace>[^{}\n]{1,12})\}"
+    r"|(?P<word>[0-9A-Za-zα-ωΑ-Ω+\-−]{1,3})(?![0-9A-Za-z]))"
+)
+
+
+def markup(name: object) -> str:
+    """A name as HTML-label text, with course notation turned into real scripts:
+    ``z^(2)_1`` → z<SUP>(2)</SUP><SUB>1</SUB>, ``Θ^(2)_12`` → Θ<SUP>(2)</SUP><SUB>12</SUB>,
+    ``x_{10}`` → x<SUB>10</SUB>. Everything else is escaped literally."""
+    s = str(name)
+    out: list[str] = []
+    pos = 0
+    for m in _SCRIPT.finditer(s):
+        if m.start() == 0:
+            continue  # a script needs a base: a leading ^ or _ is literal text
+        out.append(escape(s[pos:m.start()]))
+        if m.group("paren") is not None:
+            inner = f"({m.group('paren')})"
+        else:
+            inner = m.group("brace") if m.group("brace") is not None else m.group("word")
+        tag = "SUP" if m.group("kind") == "^" else "SUB"
+        out.append(f"<{tag}>{escape(inner)}</{tag}>")
+        pos = m.end()
+    out.append(escape(s[pos:]))
+    return "".join(out)
+
+
+def font(text: str, *, size: float | None = None, color: str | None = None,
+         face: str | None = None) -> str:
+    """Wrap already-escaped label text in a <FONT> tag (only the attributes given)."""
+    attrs = []
+    if face:
+        attrs.append(f'FACE="{face}"')
+    if size:
+        attrs.append(f'POINT-SIZE="{size:g}"')
+    if color:
+        attrs.append(f'COLOR="{color}"')
+    return f"<FONT {' '.join(attrs)}>{text}</FONT>" if attrs else text
+
+
+def table(rows: Iterable[str], *, cellpadding: int = 1, bgcolor: str | None = None) -> str:
+    """A borderless HTML-like table, one row per already-built ``<TR>`` string."""
+    bg = f' BGCOLOR="{bgcolor}"' if bgcolor else ""
+    return (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="{cellpadding}"'
+            f'{bg}>{"".join(rows)}</TABLE>')
+
+
+def html_label(body: str) -> str:
+    """The DOT form of an HTML-like label (the graphviz package passes <...> verbatim)."""
+    return f"<{body}>"
+
+
+# --------------------------------------------------------------------------- colour
+# A colour-blind-safe diverging scale (ColorBrewer PuOr ends): blue-purple for δ < 0,
+# white for δ = 0, orange for δ > 0; the colour deepens with |δ|.
+NEGATIVE = (0x54, 0x27, 0x88)  # dark blue-purple
+NEGATIVE_MID = (0x80, 0x73, 0xac)
+POSITIVE_MID = (0xe0, 0x82, 0x14)
+POSITIVE = (0xb3, 0x58, 0x06)  # dark orange
+WHITE = (0xf7, 0xf7, 0xf7)
+
+
+def _mix(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> tuple[int, int, int]:
+    return tuple(round(x + (y - x) * t) for x, y in zip(a, b))  # type: ignore[return-value]
+
+
+def _hex(rgb: tuple[int, int, int]) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
+class DivergingScale:
+    """Maps δ to a fill colour: sign picks the hue, |δ| / max|δ| the depth (square-root
+    scaled so small gradients still show). ``text(g)`` is the ink colour readable on it."""
+
+    def __init__(self, values: Iterable[float]) -> None:
+        top = 0.0
+        for v in values:
+            a = abs(float(v))
+            if math.isfinite(a) and a > top:
+                top = a
+        self.max = top
+
+    def depth(self, value: float) -> float:
+        v = float(value)
+        if not math.isfinite(v):
+            return 1.0
+        if self.max == 0.0 or v == 0.0:
+            return 0.0
+        return min(1.0, math.sqrt(abs(v) / self.max))
+
+    def fill(self, value: float | None) -> str:
+        if value is None:
+            return NO_GRAD_FILL
+        v = float(value)
+        if math.isnan(v):
+            return "#ff0000"
+        t = self.depth(v)
+        mid, end = (NEGATIVE_MID, NEGATIVE) if v < 0 else (POSITIVE_MID, POSITIVE)
+        rgb = _mix(WHITE, mid, t / 0.6) if t <= 0.6 else _mix(mid, end, (t - 0.6) / 0.4)
+        return _hex(rgb)
+
+    def text(self, value: float | None) -> str:
+        return "white" if value is not None and self.depth(float(value)) > 0.62 else INK
+
+    def legend(self, precision: int = 4, title: str = "δ = ∂root/∂node") -> str:
+        """An HTML-like label: the colour bar from −max|δ| to +max|δ| with its numbers."""
+        stops = [-1.0, -0.25, 0.0, 0.25, 1.0]  # depth is √ scaled: ±0.25 max → half depth
+        cells = []
+        numbers = []
+        for s in stops:
+            v = s * self.max
+            cells.append(f'<TD BGCOLOR="{self.fill(v)}" WIDTH="34" HEIGHT="12"></TD>')
+            numbers.append(f'<TD>{font(format_number(v, min(precision, 3)), size=8)}</TD>')
+        head = (f'<TR><TD COLSPAN="{len(stops)}">{font(escape(title), size=9)}</TD></TR>')
+        note = ('<TR><TD COLSPAN="5">'
+                + font(escape(f"no δ yet: {MISSING}"), size=8, color=MUTED) + "</TD></TR>")
+        return (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="1">{head}'
+                f'<TR>{"".join(cells)}</TR><TR>{"".join(numbers)}</TR>{note}</TABLE>')
