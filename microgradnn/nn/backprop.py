@@ -1,0 +1,238 @@
+"""Backpropagation by hand, in NumPy, in the course's notation.
+
+Read this beside the lecture notes. Layers are numbered l = 1..L as in the course, and
+every dict below is keyed by that number: ``Theta[l]`` is Θ^(l) (shape s_{l+1} × (s_l + 1),
+bias weights in column 0), ``a[l]`` is a^(l), ``z[l]`` is z^(l), ``delta[l]`` is δ^(l).
+Examples are rows: ``a[l]`` has one row a^(l)ᵀ per example t, with the bias unit a_0 = 1
+in column 0 for every layer but the output.
+
+Two versions of the same algorithm, tested equal:
+
+* :func:`backprop_loop` — exactly as the lecture states it: for t = 1..m, forward one
+  example, δ^(L) = a^(L) − y^(t), δ^(l) = (Θ^(l))ᵀ δ^(l+1) .* g'(z^(l)), Δ^(l) += δ^(l+1)(a^(l))ᵀ;
+* :func:`backprop_vectorised` — the same formulas for all m examples at once (one matrix
+  product per layer instead of m).
+
+The cost is the negative log-likelihood computed from the logits z^(L):
+−[y log σ(z) + (1 − y) log(1 − σ(z))] = softplus(z) − y·z, finite for every z (no ε added),
+and its derivative ∂/∂z is exactly σ(z) − y = a^(L) − y. (The lecture writes cost(t) without
+the minus sign; taken literally its derivative would be y − a.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.special import expit
+
+__all__ = [
+    "ACTIVATIONS",
+    "Backprop",
+    "Forward",
+    "backprop_loop",
+    "backprop_vectorised",
+    "cost",
+    "forward",
+    "regularisation",
+    "relu",
+    "relu_gradient",
+    "sigmoid",
+    "sigmoid_gradient",
+    "tanh",
+    "tanh_gradient",
+]
+
+Layers = dict[int, np.ndarray]
+
+
+# --------------------------------------------------------------------------- g and g'
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """g(z) = 1 / (1 + e^−z), without overflow for large |z|."""
+    return expit(z)
+
+
+def sigmoid_gradient(z: np.ndarray) -> np.ndarray:
+    """g'(z) = g(z)(1 − g(z)), the course's ``sigmoidGradient``."""
+    g = expit(z)
+    return g * (1.0 - g)
+
+
+def tanh(z: np.ndarray) -> np.ndarray:
+    """g(z) = tanh(z)."""
+    return np.tanh(z)
+
+
+def tanh_gradient(z: np.ndarray) -> np.ndarray:
+    """g'(z) = 1 − tanh(z)²."""
+    t = np.tanh(z)
+    return 1.0 - t * t
+
+
+def relu(z: np.ndarray) -> np.ndarray:
+    """g(z) = max(0, z)."""
+    return np.maximum(z, 0.0)
+
+
+def relu_gradient(z: np.ndarray) -> np.ndarray:
+    """g'(z) = 1 where z > 0, else 0 (0 at the kink, as PyTorch)."""
+    return (np.asarray(z) > 0.0).astype(np.float64)
+
+
+# name -> (g, g'), for the hidden layers; the output layer is always the sigmoid
+ACTIVATIONS: dict[str, tuple[Callable[[np.ndarray], np.ndarray],
+                             Callable[[np.ndarray], np.ndarray]]] = {
+    "sigmoid": (sigmoid, sigmoid_gradient),
+    "tanh": (tanh, tanh_gradient),
+    "relu": (relu, relu_gradient),
+}
+
+
+def _with_bias(a: np.ndarray) -> np.ndarray:
+    """Prepend the bias unit a_0 = 1 to every row."""
+    return np.hstack([np.ones((a.shape[0], 1)), a])
+
+
+# --------------------------------------------------------------------------- forward and J
+@dataclass
+class Forward:
+    """Forward propagation: ``a[l]`` (l = 1..L, bias column included for l < L) and
+    ``z[l]`` (l = 2..L), one row per example. ``h`` is h_Θ(x) = a^(L)."""
+
+    a: Layers
+    z: Layers
+
+    @property
+    def h(self) -> np.ndarray:
+        return self.a[max(self.a)]
+
+
+def forward(Theta: Layers, X: np.ndarray, activation: str = "sigmoid") -> Forward:
+    """a^(1) = x with a_0 = 1; z^(l+1) = Θ^(l) a^(l); a^(l+1) = g(z^(l+1)), bias prepended
+    below the output layer; h_Θ(x) = a^(L) = sigmoid(z^(L))."""
+    g = ACTIVATIONS[activation][0]
+    L = len(Theta) + 1
+    a: Layers = {1: _with_bias(X)}  # a^(1) = x, with a_0 = 1
+    z: Layers = {}
+    for l in range(1, L):
+        z[l + 1] = a[l] @ Theta[l].T  # z^(l+1) = Θ^(l) a^(l), one row per example
+        if l + 1 < L:
+            a[l + 1] = _with_bias(g(z[l + 1]))  # a^(l+1) = g(z^(l+1)), add a_0 = 1
+        else:
+            a[L] = sigmoid(z[L])  # h_Θ(x) = a^(L) = g(z^(L)), the sigmoid output
+    return Forward(a, z)
+
+
+def regularisation(Theta: Layers, lam: float, m: int) -> float:
+    """λ/(2m) Σ_l Σ_i Σ_{j≥1} (Θ^(l)_ij)², the bias column j = 0 left out."""
+    return lam / (2.0 * m) * sum(float(np.sum(T[:, 1:] ** 2)) for T in Theta.values())
+
+
+def _nll(zL: np.ndarray, Y: np.ndarray) -> float:
+    """Σ_t Σ_k −[y log h + (1 − y) log(1 − h)] from the logits: softplus(z) − y·z."""
+    return float(np.sum(np.logaddexp(0.0, zL) - Y * zL))
+
+
+def cost(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float = 0.0,
+         activation: str = "sigmoid") -> float:
+    """J(Θ) = −(1/m) Σ_t Σ_k [y_k log h_k + (1 − y_k) log(1 − h_k)] + λ/(2m) Σ Θ², j ≥ 1."""
+    m = X.shape[0]
+    fwd = forward(Theta, X, activation)
+    return _nll(fwd.z[len(Theta) + 1], Y) / m + regularisation(Theta, lam, m)
+
+
+# --------------------------------------------------------------------------- δ, Δ, D
+@dataclass
+class Backprop:
+    """What backpropagation computes, keyed by the course's layer number l.
+
+    ``cost``       J(Θ) on the m examples;
+    ``delta[l]``   δ^(l) for l = 2..L, one row per example (m × s_l): ∂cost(t)/∂z^(l);
+    ``weighted[l]`` (Θ^(l))ᵀ δ^(l+1) with the bias entry dropped, l = 2..L−1: the lecture's
+                   weighted sum δ_2^(2) = Θ_12^(2) δ_1^(3) + Θ_22^(2) δ_2^(3), before g'(z^(l));
+    ``Delta[l]``   Δ^(l) = Σ_t δ^(l+1)(a^(l))ᵀ for l = 1..L−1 (shape of Θ^(l));
+    ``grad[l]``    D^(l) = Δ^(l)/m + (λ/m)Θ^(l) on columns j ≥ 1: ∂J/∂Θ^(l);
+    ``method``     which computation produced it ("loop", "vectorised", "scalar", ...).
+    """
+
+    cost: float
+    delta: Layers
+    Delta: Layers
+    grad: Layers
+    weighted: Layers = field(default_factory=dict)
+    method: str = ""
+
+    @property
+    def D(self) -> Layers:
+        """The course's name for ``grad``."""
+        return self.grad
+
+    def unrolled_grad(self) -> np.ndarray:
+        """All D^(l) flattened and joined in layer order (the course's ``grad(:)``)."""
+        return np.concatenate([self.grad[l].ravel() for l in sorted(self.grad)])
+
+
+def _D(Theta: Layers, Delta: Layers, lam: float, m: int) -> Layers:
+    """D^(l) = Δ^(l)/m, plus (λ/m) Θ^(l) on columns j ≥ 1 only (bias weights unregularised)."""
+    D: Layers = {}
+    for l, T in Theta.items():
+        D[l] = Delta[l] / m
+        D[l][:, 1:] += (lam / m) * T[:, 1:]
+    return D
+
+
+def backprop_loop(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float = 0.0,
+                  activation: str = "sigmoid") -> Backprop:
+    """Backpropagation one example at a time, as the lecture states it.
+
+    ``X`` is m × s_1, ``Y`` is the 0/1 matrix m × K. Returns a :class:`Backprop`.
+    """
+    g, g_prime = ACTIVATIONS[activation]
+    L = len(Theta) + 1
+    m = X.shape[0]
+    Delta = {l: np.zeros_like(T) for l, T in Theta.items()}  # Δ^(l)_ij = 0 for all l, i, j
+    delta: Layers = {l: np.zeros((m, Theta[l - 1].shape[0])) for l in range(2, L + 1)}
+    weighted: Layers = {l: np.zeros((m, Theta[l].shape[1] - 1)) for l in range(2, L)}
+    total = 0.0
+    for t in range(m):  # for t = 1..m
+        # set a^(1) = x^(t) and forward-propagate to compute a^(l) for l = 2, 3, ..., L
+        a = {1: np.concatenate([[1.0], X[t]])}
+        z = {}
+        for l in range(1, L):
+            z[l + 1] = Theta[l] @ a[l]  # z^(l+1) = Θ^(l) a^(l)
+            a[l + 1] = (np.concatenate([[1.0], g(z[l + 1])]) if l + 1 < L
+                        else sigmoid(z[l + 1]))
+        y = Y[t]
+        total += _nll(z[L], y)
+        d = {L: a[L] - y}  # δ^(L) = a^(L) − y^(t)
+        for l in range(L - 1, 1, -1):
+            back = Theta[l].T @ d[l + 1]  # (Θ^(l))ᵀ δ^(l+1), one entry per unit j = 0..s_l
+            weighted[l][t] = back[1:]
+            # δ^(l) = (Θ^(l))ᵀ δ^(l+1) .* g'(z^(l)), bias row dropped
+            d[l] = back[1:] * g_prime(z[l])
+        for l in range(1, L):
+            Delta[l] += np.outer(d[l + 1], a[l])  # Δ^(l) := Δ^(l) + δ^(l+1) (a^(l))ᵀ
+        for l in range(2, L + 1):
+            delta[l][t] = d[l]
+    J = total / m + regularisation(Theta, lam, m)
+    return Backprop(J, delta, Delta, _D(Theta, Delta, lam, m), weighted, "loop")
+
+
+def backprop_vectorised(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float = 0.0,
+                        activation: str = "sigmoid") -> Backprop:
+    """The same algorithm for all m examples at once: row t of each matrix is example t."""
+    g_prime = ACTIVATIONS[activation][1]
+    L = len(Theta) + 1
+    m = X.shape[0]
+    fwd = forward(Theta, X, activation)
+    a, z = fwd.a, fwd.z
+    delta: Layers = {L: a[L] - Y}  # δ^(L) = a^(L) − y, every example at once
+    weighted: Layers = {}
+    for l in range(L - 1, 1, -1):
+        weighted[l] = delta[l + 1] @ Theta[l][:, 1:]  # (Θ^(l))ᵀ δ^(l+1), bias row dropped
+        delta[l] = weighted[l] * g_prime(z[l])  # δ^(l) = (Θ^(l))ᵀ δ^(l+1) .* g'(z^(l))
+    Delta = {l: delta[l + 1].T @ a[l] for l in range(1, L)}  # Δ^(l) = Σ_t δ^(l+1) (a^(l))ᵀ
+    J = _nll(z[L], Y) / m + regularisation(Theta, lam, m)
+    return Backprop(J, dict(sorted(delta.items())), Delta, _D(Theta, Delta, lam, m),
+                    dict(sorted(weighted.items())), "vectorised")

@@ -1,0 +1,170 @@
+"""The course's network built from autodiff nodes, so the engine computes δ and D.
+
+:func:`scalar_graph` builds one example from :class:`~microgradnn.Scalar` nodes named after
+the course, for reading and drawing. Node names follow one scheme, ``symbol^(layer)_index``:
+
+* ``a^(l)_j``  — unit j of layer l (``a^(1)_j`` is input x_j; ``a^(l)_0`` is the bias unit, 1);
+* ``z^(l)_j``  — the weighted sum into unit j of layer l (one ``Scalar.dot`` node);
+* ``Θ^(l)_ij`` — the weight from unit j of layer l to unit i of layer l+1; when an index
+  has two digits the subscript is written with a comma, ``Θ^(1)_3,12``;
+* ``cost_k``, ``cost`` — the per-output and total cost of the example.
+
+The cost is the negative log-likelihood −[y log h + (1 − y) log(1 − h)] written from the
+logits as softplus(z) − y·z (so a saturated output gives a finite cost and ∂/∂z = a − y
+exactly). Beware the lecture's cost(t): it is written without the minus sign, and its
+literal derivative would be y − a.
+
+:func:`autodiff` does the same for m examples with shared Θ nodes and the averaged,
+regularised J. The engine then gives ∂J/∂z^(l) = δ^(l)/m for each example, so δ is
+reported as m times the z-node grads: like is compared with like.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..scalar import Scalar
+from .backprop import Backprop, Layers
+
+__all__ = ["ScalarGraph", "autodiff", "scalar_graph", "subscript"]
+
+ENGINES = ("tensor", "scalar")
+
+
+def subscript(*indices: int) -> str:
+    """``12`` for (1, 2); ``3,12`` once any index has two digits."""
+    parts = [str(i) for i in indices]
+    return ("," if any(len(p) > 1 for p in parts) else "").join(parts)
+
+
+def _g(z: Scalar, activation: str) -> Scalar:
+    if activation == "sigmoid":
+        return z.sigmoid()
+    if activation == "tanh":
+        return z.tanh()
+    return z.relu()
+
+
+def _example_cost(z: Scalar, y: float) -> Scalar:
+    """−[y log σ(z) + (1 − y) log(1 − σ(z))] = softplus(z) − y·z, from Scalar ops;
+    the branch on the sign of z keeps exp from overflowing. ∂/∂z = σ(z) − y."""
+    if z.data >= 0.0:
+        return (1.0 - y) * z + (1.0 + (-z).exp()).log()
+    return (1.0 + z.exp()).log() - y * z
+
+
+@dataclass
+class ScalarGraph:
+    """One example as Scalar nodes, indexed like the course.
+
+    ``theta[l][i-1][j]`` Θ^(l)_ij;  ``z[l][j-1]`` z_j^(l) for l = 2..L;
+    ``a[l][j]`` a_j^(l) for j = 1..s_l, with ``a[l][0]`` the bias unit for l < L and
+    ``None`` for the output layer (which has no bias); ``cost`` the example's cost;
+    ``costs[k-1]`` the output unit k's share; ``y`` the 0/1 targets.
+    After ``cost.backward()``: ``z[l][j-1].grad`` = δ_j^(l), ``a[l][j].grad`` =
+    Σ_i Θ^(l)_ij δ_i^(l+1) (the lecture's weighted sum), ``theta[l][i-1][j].grad`` =
+    δ_i^(l+1) a_j^(l).
+    """
+
+    cost: Scalar
+    costs: list[Scalar]
+    z: dict[int, list[Scalar]]
+    a: dict[int, list[Scalar | None]]
+    theta: dict[int, list[list[Scalar]]]
+    y: np.ndarray
+
+    @property
+    def L(self) -> int:
+        return len(self.theta) + 1
+
+    def delta(self, l: int) -> np.ndarray:
+        """δ^(l) read from the z-node grads (after ``cost.backward()``)."""
+        return np.array([np.nan if n.grad is None else n.grad for n in self.z[l]])
+
+
+def _theta_nodes(Theta: Layers) -> dict[int, list[list[Scalar]]]:
+    return {l: [[Scalar(float(T[i, j]), name=f"Θ^({l})_{subscript(i + 1, j)}")
+                 for j in range(T.shape[1])] for i in range(T.shape[0])]
+            for l, T in Theta.items()}
+
+
+def _forward(theta: dict[int, list[list[Scalar]]], x: np.ndarray, y: np.ndarray,
+             activation: str, tag: str = "") -> ScalarGraph:
+    """Forward propagation of one example through Scalar nodes (``tag`` marks the example
+    in the names when several share one graph)."""
+    L = len(theta) + 1
+    a: dict[int, list[Scalar | None]] = {
+        1: [Scalar(1.0, name=f"a^(1)_0{tag}")]
+        + [Scalar(float(v), name=f"a^(1)_{j}{tag}") for j, v in enumerate(x, start=1)]}
+    z: dict[int, list[Scalar]] = {}
+    for l in range(1, L):
+        inputs = a[l]
+        z[l + 1] = []
+        units: list[Scalar | None] = [Scalar(1.0, name=f"a^({l + 1})_0{tag}") if l + 1 < L
+                                      else None]
+        for i, row in enumerate(theta[l], start=1):
+            zi = Scalar.dot(row, inputs)  # z_i^(l+1) = Σ_j Θ^(l)_ij a_j^(l)
+            zi.name = f"z^({l + 1})_{i}{tag}"
+            ai = zi.sigmoid() if l + 1 == L else _g(zi, activation)  # a_i^(l+1) = g(z_i^(l+1))
+            ai.name = f"a^({l + 1})_{i}{tag}"
+            z[l + 1].append(zi)
+            units.append(ai)
+        a[l + 1] = units
+    costs = []
+    for k, (zk, yk) in enumerate(zip(z[L], y), start=1):
+        c = _example_cost(zk, float(yk))
+        c.name = f"cost_{k}{tag}"
+        costs.append(c)
+    cost = Scalar.sum(costs)
+    cost.name = f"cost{tag}"
+    return ScalarGraph(cost, costs, z, a, theta, np.asarray(y, dtype=np.float64))
+
+
+def scalar_graph(Theta: Layers, x: np.ndarray, y: np.ndarray,
+                 activation: str = "sigmoid") -> ScalarGraph:
+    """One example (x, y) as a graph of named Scalar nodes; see :class:`ScalarGraph`."""
+    return _forward(_theta_nodes(Theta), x, y, activation)
+
+
+def _scalar_autodiff(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float,
+                     activation: str) -> Backprop:
+    m = X.shape[0]
+    theta = _theta_nodes(Theta)
+    graphs = [_forward(theta, X[t], Y[t], activation, tag=f"[{t}]") for t in range(m)]
+    weights = [w for rows in theta.values() for row in rows for w in row[1:]]  # j ≥ 1
+    J = Scalar.sum([g.cost for g in graphs]) / m + (lam / (2.0 * m)) * Scalar.dot(weights,
+                                                                                  weights)
+    J.name = "J"
+    J.backward()
+    L = len(Theta) + 1
+    delta = {l: m * np.array([g.delta(l) for g in graphs]) for l in range(2, L + 1)}
+    weighted = {l: m * np.array([[n.grad for n in g.a[l][1:]] for g in graphs])
+                for l in range(2, L)}
+    D = {l: np.array([[w.grad for w in row] for row in theta[l]]) for l in theta}
+    return _result(Theta, lam, J.data, delta, D, weighted, m, "scalar")
+
+
+def _result(Theta: Layers, lam: float, J: float, delta: Layers, D: Layers,
+            weighted: Layers, m: int, method: str) -> Backprop:
+    """Package the engine's numbers like :func:`backprop_vectorised`'s. The engine gives
+    D^(l) = ∂J/∂Θ^(l); Δ^(l) is recovered from it by undoing D's definition:
+    Δ^(l) = m·D^(l) − λΘ^(l) on columns j ≥ 1, m·D^(l) on column 0."""
+    Delta: Layers = {}
+    for l, T in Theta.items():
+        Delta[l] = m * D[l]
+        Delta[l][:, 1:] -= lam * T[:, 1:]
+    return Backprop(float(J), delta, Delta, D, weighted, method)
+
+
+def autodiff(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float = 0.0,
+             activation: str = "sigmoid", engine: str = "tensor") -> Backprop:
+    """δ^(l) (per example), D^(l) and J by reverse-mode autodiff of the averaged J."""
+    if engine == "scalar":
+        return _scalar_autodiff(Theta, X, Y, lam, activation)
+    if engine == "tensor":
+        from .tensor_engine import tensor_autodiff
+
+        return tensor_autodiff(Theta, X, Y, lam, activation)
+    raise ValueError(f"autodiff: engine must be one of {ENGINES}, got {engine!r}")

@@ -1,0 +1,127 @@
+"""Training the course's network.
+
+* "L-BFGS-B" and "CG" — SciPy's optimisers on the unrolled parameters (the role of the
+  course's fmincg), with J and its gradient from the hand-coded backprop;
+* "sgd" and "adam" — minibatch steps through :mod:`microgradnn.optim` (the Θ^(l) are held
+  as Tensor parameters; their ``grad`` is D^(l) of the minibatch from backprop).
+
+Every method returns a :class:`History` of J after each iteration (for the minibatch
+methods, one iteration is one epoch and J is measured on all of X).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from . import backprop as bp
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .network import Network
+
+__all__ = ["METHODS", "History", "fit"]
+
+METHODS = ("L-BFGS-B", "CG", "sgd", "adam")
+
+
+@dataclass
+class History:
+    """J(Θ) after each iteration; ``len(history)`` iterations, ``history[-1]`` the last J."""
+
+    cost: list[float] = field(default_factory=list)
+    method: str = ""
+    message: str = ""
+
+    def __len__(self) -> int:
+        return len(self.cost)
+
+    def __getitem__(self, i: int) -> float:
+        return self.cost[i]
+
+    def __iter__(self) -> Any:
+        return iter(self.cost)
+
+
+def fit(net: Network, X: np.ndarray, Y: np.ndarray, lam: float, *, method: str = "L-BFGS-B",
+        maxiter: int = 100, progress: bool = True, **options: Any) -> History:
+    """Train ``net.theta`` in place on checked data (X: m × s_1, Y: 0/1 matrix m × K).
+
+    SciPy methods take ``tol`` and other ``scipy.optimize.minimize`` options; minibatch
+    methods take ``lr`` (default 0.1 for "sgd", 0.01 for "adam"), ``batch_size`` (32),
+    ``momentum`` (0.9, "sgd"), ``betas`` ("adam") and ``seed`` (for shuffling).
+    """
+    if isinstance(maxiter, bool) or not isinstance(maxiter, (int, np.integer)) or maxiter < 1:
+        raise ValueError(f"Network.fit: maxiter must be a positive integer, got {maxiter!r}")
+    bar = tqdm(total=int(maxiter), desc=f"fit ({method})", disable=not progress, leave=False)
+    try:
+        if method in ("L-BFGS-B", "CG"):
+            return _scipy(net, X, Y, lam, method, int(maxiter), bar, options)
+        if method in ("sgd", "adam"):
+            return _minibatch(net, X, Y, lam, method, int(maxiter), bar, options)
+        raise ValueError(f"Network.fit: method must be one of {METHODS}, got {method!r}")
+    finally:
+        bar.close()
+
+
+def _scipy(net: Network, X: np.ndarray, Y: np.ndarray, lam: float, method: str,
+           maxiter: int, bar: Any, options: dict[str, Any]) -> History:
+    from scipy.optimize import minimize
+
+    history = History(method=method)
+
+    def J_and_grad(params: np.ndarray) -> tuple[float, np.ndarray]:
+        net.set_unrolled(params)
+        result = bp.backprop_vectorised(net.theta, X, Y, lam, net.activation)
+        return result.cost, result.unrolled_grad()
+
+    def callback(intermediate_result: Any) -> None:
+        history.cost.append(float(intermediate_result.fun))
+        bar.update(1)
+        bar.set_postfix(J=f"{intermediate_result.fun:.5f}")
+
+    tol = options.pop("tol", None)
+    result = minimize(J_and_grad, net.unroll(), jac=True, method=method, tol=tol,
+                      callback=callback, options={"maxiter": maxiter, **options})
+    net.set_unrolled(result.x)
+    history.message = str(result.message)
+    return history
+
+
+def _minibatch(net: Network, X: np.ndarray, Y: np.ndarray, lam: float, method: str,
+               epochs: int, bar: Any, options: dict[str, Any]) -> History:
+    from .. import optim
+    from ..tensor import Tensor
+
+    batch_size = int(options.pop("batch_size", 32))
+    rng = np.random.default_rng(options.pop("seed", None))
+    params = {l: Tensor(T, requires_grad=True, name=f"Θ^({l})") for l, T in net.theta.items()}
+    if method == "sgd":
+        opt: optim.Optimizer = optim.SGD(params.values(), lr=options.pop("lr", 0.1),
+                                         momentum=options.pop("momentum", 0.9))
+    else:
+        opt = optim.Adam(params.values(), lr=options.pop("lr", 0.01),
+                         betas=options.pop("betas", (0.9, 0.999)))
+    if options:
+        raise ValueError(f"Network.fit: unknown options for {method!r}: {sorted(options)}")
+    history = History(method=method)
+    m = X.shape[0]
+    Theta = {l: p.data for l, p in params.items()}
+    for _ in range(epochs):
+        order = rng.permutation(m)
+        for start in range(0, m, batch_size):
+            rows = order[start:start + batch_size]
+            opt.zero_grad()
+            result = bp.backprop_vectorised(Theta, X[rows], Y[rows], lam, net.activation)
+            for l, p in params.items():
+                p.grad = result.grad[l]  # ∂J_batch/∂Θ^(l) = D^(l) of the minibatch
+            opt.step()
+        J = bp.cost(Theta, X, Y, lam, net.activation)
+        history.cost.append(J)
+        bar.update(1)
+        bar.set_postfix(J=f"{J:.5f}")
+    net.theta = {l: np.array(p.data) for l, p in params.items()}
+    history.message = f"{epochs} epochs of minibatch {method} (batch size {batch_size})"
+    return history
