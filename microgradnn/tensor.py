@@ -1,0 +1,396 @@
+"""Tensor: a graph node holding a NumPy array, swept by the same core as Scalar.
+
+Each op computes its value and records a vector-Jacobian rule: a module-level function
+``rule(node, grad)`` returning ∂root/∂parent for each parent (``None`` for a parent that
+does not require grad, so the course's data matrix X never gets a gradient computed).
+The rule and what it needs (``_ctx``) are plain data on the node; no closures.
+
+Binary ops broadcast as NumPy does; :func:`unbroadcast` sums each gradient back to its
+operand's shape. Numbers, lists and arrays on either side of an operator are constants
+(``np.ones(3) * t`` is a Tensor: ``__array_ufunc__ = None`` makes NumPy defer to us).
+
+Elementwise functions, reductions and shape ops live in :mod:`microgradnn.tensor_ops`.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterator
+from typing import Any, TypeAlias
+
+import numpy as np
+
+from .autodiff import AnomalyError, Node, _creation_counter, _modes, _non_default, recording
+from .tensor_ops import TensorFunctions
+
+__all__ = ["Tensor", "concatenate", "maximum", "stack", "unbroadcast", "where"]
+
+ArrayLike: TypeAlias = "Tensor | np.ndarray | float | int | list[Any]"
+
+_new = object.__new__
+_next_order = _creation_counter.__next__
+_ndarray = np.ndarray
+_asarray = np.asarray
+_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+_F64 = np.dtype(np.float64)
+
+
+# --------------------------------------------------------------------------- helpers
+def _result(data: Any, parents: tuple, rule: Any, ctx: Any, op: str,
+            requires_grad: bool) -> Tensor:
+    """Make the output node of an op (the one place Tensor ops create nodes)."""
+    out = _new(Tensor)
+    if data.__class__ is not _ndarray:
+        data = _asarray(data)  # NumPy returns scalars, not 0-d arrays, from 0-d ops
+    out.data = data
+    out.grad = None
+    out.name = None
+    out._hooks = None
+    out._local = None
+    out._order = _next_order()
+    out.op = op
+    if _non_default[0]:
+        if _modes.anomaly:
+            _check_forward(data, parents, op)
+        if not _modes.grad_enabled:
+            requires_grad = False
+    if requires_grad:
+        out.parents = parents
+        out._rule = rule
+        out._ctx = ctx
+        out.requires_grad = True
+    else:
+        out.parents = ()
+        out._rule = out._ctx = None
+        out.requires_grad = False
+    return out
+
+
+def _check_forward(data: np.ndarray, parents: tuple, op: str) -> None:
+    if np.isfinite(data).all():
+        return
+    names = ", ".join(p.label() for p in parents) or "constants"
+    bad = [p.label() for p in parents if not np.isfinite(p.data).all()]
+    where = (f"input {', '.join(bad)} already held a non-finite value" if bad
+             else "every input was finite")
+    raise AnomalyError(f"forward of {op!r} produced a non-finite value (nan or inf) from "
+                       f"inputs ({names}); {where}")
+
+
+def _as_array(x: Any, dtype: Any, what: str) -> np.ndarray:
+    """x as a float32/float64 array (ints and bools become float64), or a TypeError."""
+    want = None
+    if dtype is not None:
+        want = np.dtype(dtype)
+        if want not in _FLOATS:
+            raise TypeError(f"{what}: dtype {want} is not supported; expected float32 or "
+                            "float64")
+    if x.__class__ is not _ndarray:
+        try:
+            x = _asarray(x)
+        except ValueError as error:
+            raise ValueError(f"{what}: could not make an array of {type(x).__name__} "
+                             f"{x!r:.80}: {error}") from None
+    kind = x.dtype.kind
+    if kind == "f":
+        if want is not None:
+            return x if x.dtype == want else x.astype(want)
+        return x if x.dtype in _FLOATS else x.astype(_F64)
+    if kind in "iub":
+        return x.astype(want or _F64)
+    raise TypeError(f"{what}: cannot hold an array of dtype {x.dtype}; expected real "
+                    "numbers (float, int or bool)")
+
+
+def _operand(x: Any, op: str) -> Any:
+    """A Tensor as is; a number as a float; anything array-like as a float array."""
+    if isinstance(x, Tensor):
+        return x
+    if x.__class__ is float or x.__class__ is int:
+        return x
+    if isinstance(x, numbers.Real):  # bool, NumPy scalars, fractions
+        return float(x) if isinstance(x, bool | int) else x
+    if isinstance(x, _ndarray | list | tuple) or np.isscalar(x):
+        return _as_array(x, None, f"{op}: constant operand")
+    raise TypeError(f"{op}: unsupported operand {x!r:.60} of type {type(x).__name__}; "
+                    "expected a Tensor, a real number or an array of real numbers")
+
+
+# --------------------------------------------------------------------------- Tensor
+class Tensor(TensorFunctions, Node):
+    """A node holding an ndarray: ``Tensor([[1, 2]], requires_grad=True, name="W")``.
+
+    float64 by default (float32 input or ``dtype=np.float32`` stays float32; ints and
+    bools become float64). A float ndarray of the right dtype is used without a copy.
+    ``grad`` is ∂root/∂self after ``root.backward()`` — for every node, intermediate ones
+    included (their δ) — and ``None`` before.
+    """
+
+    __slots__ = ("_ctx", "_rule", "requires_grad")
+
+    data: np.ndarray
+    requires_grad: bool
+    _rule: Any  # rule(node, grad) -> one contribution per parent
+    _ctx: Any  # what the rule needs besides the parents' data
+
+    __array_priority__ = 1000
+    __array_ufunc__ = None  # NumPy operators defer to Tensor's reflected methods
+
+    def __init__(self, data: ArrayLike, requires_grad: bool = False, name: str | None = None,
+                 dtype: Any = None) -> None:
+        if isinstance(data, Tensor):
+            data = data.data
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"Tensor name must be a str, got {type(name).__name__}")
+        self.data = _as_array(data, dtype, "Tensor")
+        self.requires_grad = bool(requires_grad)
+        self.grad = None
+        self.name = name
+        self.op = ""
+        self.parents = ()
+        self._local = None
+        self._rule = self._ctx = None
+        self._hooks = None
+        self._order = _next_order()
+
+    # -- the node protocol ------------------------------------------------------------
+    def _vjp(self, grad: Any) -> Any:
+        return self._rule(self, grad)
+
+    @staticmethod
+    def _is_finite(value: Any) -> bool:
+        return bool(np.isfinite(value).all())
+
+    def _check_root(self) -> None:
+        if not self.requires_grad:
+            raise RuntimeError(
+                "element 0 of tensors does not require grad and does not have a grad_fn "
+                f"({self.label()}: no input of its graph has requires_grad=True)")
+
+    def _seed(self) -> np.ndarray:
+        self._check_root()
+        if self.data.size != 1:
+            raise RuntimeError(
+                "grad can be implicitly created only for scalar outputs "
+                f"({self.label()} has shape {self.shape}; pass backward(gradient=...) "
+                "of that shape)")
+        return np.ones_like(self.data)
+
+    def _check_gradient(self, gradient: Any) -> np.ndarray:
+        self._check_root()
+        g = _as_array(_val(gradient), self.data.dtype, "backward(gradient=...)")
+        if g.shape != self.data.shape:
+            raise RuntimeError(f"backward: gradient has shape {g.shape} but the output "
+                               f"{self.label()} has shape {self.data.shape}; expected the same")
+        return g
+
+    # -- array-like facts ---------------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        return self.data.size
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    def item(self) -> float:
+        """The value of a one-element Tensor as a Python float."""
+        if self.data.size != 1:
+            raise ValueError(f"item: {self.label()} has {self.data.size} elements (shape "
+                             f"{self.shape}); only a one-element Tensor converts to a float")
+        return float(self.data.reshape(-1)[0])
+
+    def numpy(self) -> np.ndarray:
+        """The data array itself (shared, not copied)."""
+        return self.data
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def detach(self) -> Tensor:
+        """A new leaf sharing this data, cut from the graph (requires_grad=False)."""
+        return Tensor(self.data, name=self.name)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set requires_grad on a leaf in place; returns self."""
+        if self.parents:
+            raise RuntimeError("you can only change requires_grad flags of leaf variables "
+                               f"({self.label()} is the output of {self.op!r})")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def retain_grad(self) -> None:
+        """Accepted for PyTorch users; every node keeps its grad (its δ) already."""
+
+    def __len__(self) -> int:
+        if not self.data.ndim:
+            raise TypeError(f"len() of a 0-d Tensor ({self.label()})")
+        return len(self.data)
+
+    def __iter__(self) -> Iterator[Tensor]:
+        return (self[i] for i in range(len(self)))
+
+    def __float__(self) -> float:
+        return self.item()
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise ValueError(f"the truth value of {self.label()} with {self.data.size} "
+                             "elements is ambiguous; use .data.any() or .data.all()")
+        return bool(self.data.reshape(-1)[0])
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", threshold=40, precision=6)
+        extra = "".join([
+            f", dtype={self.data.dtype}" if self.data.dtype != _F64 else "",
+            ", requires_grad=True" if self.requires_grad else "",
+            f", name={self.name!r}" if self.name else "",
+            f", op={self.op!r}" if self.op else "",
+        ])
+        return f"Tensor({body}{extra})"
+
+    # comparisons give plain boolean arrays (no gradient); == stays identity (nodes are
+    # kept in sets and dicts)
+    def __lt__(self, other: ArrayLike) -> np.ndarray:
+        return self.data < _val(other)
+
+    def __le__(self, other: ArrayLike) -> np.ndarray:
+        return self.data <= _val(other)
+
+    def __gt__(self, other: ArrayLike) -> np.ndarray:
+        return self.data > _val(other)
+
+    def __ge__(self, other: ArrayLike) -> np.ndarray:
+        return self.data >= _val(other)
+
+    __hash__ = Node.__hash__
+
+    # -- arithmetic (NumPy broadcasting; gradients unbroadcast to each operand) ----------
+    def __add__(self, other: ArrayLike) -> Tensor:
+        """a + b; ∂/∂a = 1, ∂/∂b = 1."""
+        return _binary(self, other, np.add, _add_rule, "+")
+
+    def __radd__(self, other: ArrayLike) -> Tensor:
+        return _binary(other, self, np.add, _add_rule, "+")
+
+    def __sub__(self, other: ArrayLike) -> Tensor:
+        """a - b; ∂/∂a = 1, ∂/∂b = -1."""
+        return _binary(self, other, np.subtract, _sub_rule, "-")
+
+    def __rsub__(self, other: ArrayLike) -> Tensor:
+        return _binary(other, self, np.subtract, _sub_rule, "-")
+
+    def __mul__(self, other: ArrayLike) -> Tensor:
+        """a * b; ∂/∂a = b, ∂/∂b = a."""
+        return _binary(self, other, np.multiply, _mul_rule, "*")
+
+    def __rmul__(self, other: ArrayLike) -> Tensor:
+        return _binary(other, self, np.multiply, _mul_rule, "*")
+
+    def __truediv__(self, other: ArrayLike) -> Tensor:
+        """a / b; ∂/∂a = 1/b, ∂/∂b = -a/b²."""
+        return _binary(self, other, np.true_divide, _div_rule, "/")
+
+    def __rtruediv__(self, other: ArrayLike) -> Tensor:
+        return _binary(other, self, np.true_divide, _div_rule, "/")
+
+    def __neg__(self) -> Tensor:
+        """-a; ∂/∂a = -1."""
+        return _result(-self.data, (self,), _neg_rule, None, "neg", self.requires_grad)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __pow__(self, other: ArrayLike) -> Tensor:
+        """a ** b; ∂/∂a = b·a^(b-1), and for a Tensor exponent ∂/∂b = a^b·ln a (a ≥ 0)."""
+        if other.__class__ is int or other.__class__ is float:
+            x = self.data
+            data = x * x if other == 2 else x**other
+            return _result(data, (self,), _pow_number_rule, other, "**", self.requires_grad)
+        return _pow(self, other)
+
+    def __rpow__(self, other: ArrayLike) -> Tensor:
+        return _pow(other, self)
+
+    def __matmul__(self, other: ArrayLike) -> Tensor:
+        """a @ b with NumPy's rules (1-D operands promoted, batch axes broadcast);
+        ∂/∂a = g @ bᵀ, ∂/∂b = aᵀ @ g (summed over broadcast batch axes)."""
+        return _matmul(self, other)
+
+    def __rmatmul__(self, other: ArrayLike) -> Tensor:
+        return _matmul(other, self)
+
+    # -- in place: only on leaves that need no gradient, or with grad mode off -------------
+    def _inplace(self, op: str, fn: Any, other: Any) -> Tensor:
+        if self.parents:
+            raise RuntimeError(
+                f"{op}: {self.label()} is an intermediate node (output of {self.op!r}); "
+                "changing it in place would corrupt the backward pass — use x = x + y")
+        if self.requires_grad and recording():
+            raise RuntimeError(
+                "a leaf Variable that requires grad is being used in an in-place operation "
+                f"({op} on {self.label()}); update it inside mg.no_grad() or use x = x + y")
+        try:
+            fn(self.data, _val(_operand(other, op)))
+        except ValueError as error:
+            raise ValueError(f"{op}: {_shape(other)} does not fit into {self.label()} of "
+                             f"shape {self.shape}: {error}") from None
+        return self
+
+    def __setitem__(self, index: Any, value: ArrayLike) -> None:
+        def put(x: np.ndarray, v: Any) -> None:
+            x[_index(index)] = v
+        self._inplace("__setitem__", put, value)
+
+    def __iadd__(self, other: ArrayLike) -> Tensor:
+        return self._inplace("+=", lambda x, v: np.add(x, v, out=x), other)
+
+    def __isub__(self, other: ArrayLike) -> Tensor:
+        return self._inplace("-=", lambda x, v: np.subtract(x, v, out=x), other)
+
+    def __imul__(self, other: ArrayLike) -> Tensor:
+        return self._inplace("*=", lambda x, v: np.multiply(x, v, out=x), other)
+
+    def __itruediv__(self, other: ArrayLike) -> Tensor:
+        return self._inplace("/=", lambda x, v: np.true_divide(x, v, out=x), other)
+
+    def __ipow__(self, other: ArrayLike) -> Tensor:
+        return self._inplace("**=", lambda x, v: np.power(x, v, out=x), other)
+
+
+def _index(index: Any) -> Any:
+    """An index with any Tensor in it replaced by its data."""
+    if isinstance(index, Tensor):
+        return index.data
+    if isinstance(index, tuple):
+        return tuple(i.data if isinstance(i, Tensor) else i for i in index)
+    return index
+
+
+# Imported last: the rules need Tensor and the helpers above.
+from .tensor_binary import (  # noqa: E402
+    _add_rule,
+    _binary,
+    _div_rule,
+    _matmul,
+    _mul_rule,
+    _neg_rule,
+    _pow,
+    _pow_number_rule,
+    _shape,
+    _sub_rule,
+    _val,
+    concatenate,
+    maximum,
+    stack,
+    unbroadcast,
+    where,
+)

@@ -1,0 +1,326 @@
+"""Tensor's elementwise functions, reductions, shape ops and n-ary functions.
+
+Each op is defined once: a method (or function) that computes the value and names its
+rule, and the rule ``(node, grad) -> contributions`` next to it. The docstring states the
+derivative; ``g`` is ∂root/∂out. Numerically stable forms throughout: sigmoid is SciPy's
+expit, softplus is ``logaddexp(0, a)``, log_softmax and logsumexp subtract the maximum.
+
+Mixed into :class:`microgradnn.tensor.Tensor`; import Tensor from there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
+from scipy.special import expit
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .tensor import Tensor
+
+Axis = int | Sequence[int] | None
+
+
+def _axes(node: Any, axis: Axis, op: str) -> tuple[int, ...]:
+    """axis (int, tuple or None) as a tuple of non-negative axes, or an error naming it."""
+    ndim = node.data.ndim
+    if axis is None:
+        return tuple(range(ndim))
+    try:
+        return normalize_axis_tuple(axis, ndim)
+    except (np.exceptions.AxisError, TypeError, ValueError):
+        raise ValueError(f"{op}: axis {axis!r} is not valid for {node.label()} of shape "
+                         f"{node.data.shape}; expected an int or a tuple of distinct ints in "
+                         f"[{-ndim}, {ndim})") from None
+
+
+def _axis(node: Any, axis: int, op: str) -> int:
+    try:
+        return normalize_axis_index(axis, node.data.ndim)
+    except (np.exceptions.AxisError, TypeError):
+        raise ValueError(f"{op}: axis {axis!r} is not valid for {node.label()} of shape "
+                         f"{node.data.shape}") from None
+
+
+def _spread(g: Any, shape: tuple[int, ...], axes: tuple[int, ...], keepdims: bool
+            ) -> np.ndarray:
+    """g of a reduction over ``axes``, repeated back to the input's ``shape`` (a new array)."""
+    if not keepdims:
+        g = np.expand_dims(g, axes)
+    out = np.empty(shape, dtype=np.result_type(g))
+    out[...] = g
+    return out
+
+
+def _unary(node: Any, data: Any, rule: Any, ctx: Any, op: str) -> Tensor:
+    return _t._result(data, (node,), rule, ctx, op, node.requires_grad)
+
+
+class TensorFunctions:
+    """Methods of Tensor beyond arithmetic (mixed into :class:`~microgradnn.Tensor`)."""
+
+    __slots__ = ()
+
+    if TYPE_CHECKING:  # pragma: no cover - supplied by Tensor and Node
+        data: np.ndarray
+        requires_grad: bool
+
+        def label(self) -> str: ...
+
+    # -- elementwise ----------------------------------------------------------------------
+    def exp(self) -> Tensor:
+        """exp(a); ∂/∂a = exp(a)."""
+        return _unary(self, np.exp(self.data), _exp_rule, None, "exp")
+
+    def log(self) -> Tensor:
+        """ln(a); ∂/∂a = 1/a (nan for a < 0 passes through, as in NumPy)."""
+        return _unary(self, np.log(self.data), _log_rule, None, "log")
+
+    def sqrt(self) -> Tensor:
+        """√a; ∂/∂a = 1/(2√a) (inf at 0, as PyTorch)."""
+        return _unary(self, np.sqrt(self.data), _sqrt_rule, None, "sqrt")
+
+    def tanh(self) -> Tensor:
+        """tanh(a); ∂/∂a = 1 - tanh(a)²."""
+        return _unary(self, np.tanh(self.data), _tanh_rule, None, "tanh")
+
+    def sigmoid(self) -> Tensor:
+        """σ(a) = 1/(1 + e^-a), without overflow; ∂/∂a = σ(a)(1 - σ(a))."""
+        return _unary(self, expit(self.data), _sigmoid_rule, None, "sigmoid")
+
+    def relu(self) -> Tensor:
+        """max(0, a); ∂/∂a = 1 where a > 0, else 0."""
+        return _unary(self, np.maximum(self.data, 0.0), _relu_rule, None, "relu")
+
+    def softplus(self) -> Tensor:
+        """ln(1 + e^a) as logaddexp(0, a), without overflow; ∂/∂a = σ(a)."""
+        return _unary(self, np.logaddexp(0.0, self.data), _softplus_rule, None, "softplus")
+
+    def abs(self) -> Tensor:
+        """|a|; ∂/∂a = sign(a) (0 at 0, as PyTorch)."""
+        return _unary(self, np.abs(self.data), _abs_rule, None, "abs")
+
+    __abs__ = abs
+
+    def clip(self, min: float | None = None, max: float | None = None) -> Tensor:
+        """a clipped to [min, max]; ∂/∂a = 1 where min ≤ a ≤ max, else 0 (as PyTorch)."""
+        if min is None and max is None:
+            raise ValueError(f"clip: give min, max or both for {self.label()}")
+        data = np.clip(self.data, min, max)
+        return _unary(self, data, _clip_rule, (min, max), "clip")
+
+    # -- reductions -----------------------------------------------------------------------
+    def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        """Σ a over axis; ∂/∂a_i = 1 (g repeated along the summed axes)."""
+        axes = _axes(self, axis, "sum")
+        data = self.data.sum(axis=axes, keepdims=keepdims)
+        return _unary(self, data, _sum_rule, (axes, keepdims, 1.0), "sum")
+
+    def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        """Σ a / n over axis; ∂/∂a_i = 1/n."""
+        axes = _axes(self, axis, "mean")
+        data = self.data.mean(axis=axes, keepdims=keepdims)
+        n = int(np.prod([self.data.shape[i] for i in axes]))
+        return _unary(self, data, _sum_rule, (axes, keepdims, 1.0 / n if n else np.nan), "mean")
+
+    def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        """max of a over axis; ∂/∂a_i = 1/k for the k entries equal to the max, else 0."""
+        return _extremum(self, axis, keepdims, np.max, "max")
+
+    def min(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        """min of a over axis; ∂/∂a_i = 1/k for the k entries equal to the min, else 0."""
+        return _extremum(self, axis, keepdims, np.min, "min")
+
+    def logsumexp(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        """ln Σ e^a over axis, computed as m + ln Σ e^(a-m); ∂/∂a_i = e^(a_i - out)."""
+        axes = _axes(self, axis, "logsumexp")
+        data = _logsumexp(self.data, axes)
+        if not keepdims:
+            data = data.squeeze(axes)
+        return _unary(self, data, _logsumexp_rule, (axes, keepdims), "logsumexp")
+
+    def softmax(self, axis: int = -1) -> Tensor:
+        """s = e^a / Σ e^a along axis; ∂/∂a = s ⊙ (g - Σ g ⊙ s)."""
+        ax = _axis(self, axis, "softmax")
+        e = np.exp(self.data - self.data.max(axis=ax, keepdims=True))
+        e /= e.sum(axis=ax, keepdims=True)
+        return _unary(self, e, _softmax_rule, ax, "softmax")
+
+    def log_softmax(self, axis: int = -1) -> Tensor:
+        """a - logsumexp(a) along axis; ∂/∂a = g - softmax(a) Σ g."""
+        ax = _axis(self, axis, "log_softmax")
+        data = self.data - _logsumexp(self.data, (ax,))
+        return _unary(self, data, _log_softmax_rule, ax, "log_softmax")
+
+    # -- shapes -------------------------------------------------------------------------
+    def reshape(self, *shape: Any) -> Tensor:
+        """a with a new shape; ∂/∂a = g reshaped back."""
+        if len(shape) == 1 and isinstance(shape[0], tuple | list):
+            shape = tuple(shape[0])
+        try:
+            data = self.data.reshape(shape)
+        except (ValueError, TypeError):
+            raise ValueError(f"reshape: cannot reshape {self.label()} of shape {self.data.shape} "
+                             f"({self.data.size} elements) into {shape}") from None
+        return _unary(self, data, _reshape_rule, None, "reshape")
+
+    def transpose(self, *axes: Any) -> Tensor:
+        """a with its axes permuted (reversed by default); ∂/∂a = g permuted back."""
+        if len(axes) == 1 and isinstance(axes[0], tuple | list):
+            axes = tuple(axes[0])
+        ndim = self.data.ndim
+        try:
+            perm = tuple(normalize_axis_index(a, ndim) for a in axes) if axes else tuple(
+                range(ndim))[::-1]
+            data = self.data.transpose(perm)
+        except (ValueError, TypeError, np.exceptions.AxisError):
+            perm = axes
+            raise ValueError(f"transpose: axes {perm} are not a permutation of the "
+                             f"{self.data.ndim} axes of {self.label()}") from None
+        return _unary(self, data, _transpose_rule, tuple(np.argsort(perm)), "transpose")
+
+    @property
+    def T(self) -> Tensor:
+        """The transpose (all axes reversed); ∂/∂a = gᵀ."""
+        return self.transpose()
+
+    def __getitem__(self, index: Any) -> Tensor:
+        """a[index] (slices, ints, int or bool arrays); ∂/∂a = g scattered back into
+        zeros, repeated indices adding up (np.add.at)."""
+        index = _t._index(index)
+        try:
+            data = self.data[index]
+        except (IndexError, ValueError, TypeError) as error:
+            raise IndexError(f"index {index!r:.80} does not fit {self.label()} of shape "
+                             f"{self.data.shape}: {error}") from None
+        return _unary(self, data, _getitem_rule, index, "index")
+
+
+# --------------------------------------------------------------------------- rules
+def _exp_rule(node: Tensor, g: Any) -> tuple:
+    return (g * node.data,)
+
+
+def _log_rule(node: Tensor, g: Any) -> tuple:
+    return (g / node.parents[0].data,)
+
+
+def _sqrt_rule(node: Tensor, g: Any) -> tuple:
+    return (g / (2.0 * node.data),)
+
+
+def _tanh_rule(node: Tensor, g: Any) -> tuple:
+    t = node.data
+    return (g * (1.0 - t * t),)
+
+
+def _sigmoid_rule(node: Tensor, g: Any) -> tuple:
+    s = node.data
+    return (g * (s * (1.0 - s)),)
+
+
+def _relu_rule(node: Tensor, g: Any) -> tuple:
+    return (g * (node.parents[0].data > 0),)
+
+
+def _softplus_rule(node: Tensor, g: Any) -> tuple:
+    return (g * expit(node.parents[0].data),)
+
+
+def _abs_rule(node: Tensor, g: Any) -> tuple:
+    return (g * np.sign(node.parents[0].data),)
+
+
+def _clip_rule(node: Tensor, g: Any) -> tuple:
+    low, high = node._ctx
+    x = node.parents[0].data
+    inside = np.ones(x.shape, dtype=bool)
+    if low is not None:
+        inside &= x >= low
+    if high is not None:
+        inside &= x <= high
+    return (g * inside,)
+
+
+def _sum_rule(node: Tensor, g: Any) -> tuple:
+    axes, keepdims, scale = node._ctx
+    if scale != 1.0:
+        g = g * scale
+    return (_spread(g, node.parents[0].data.shape, axes, keepdims),)
+
+
+def _extremum(node: Any, axis: Axis, keepdims: bool, fn: Any, op: str) -> Tensor:
+    axes = _axes(node, axis, op)
+    if node.data.size == 0:
+        raise ValueError(f"{op}: {node.label()} is empty (shape {node.data.shape}); "
+                         "expected at least one element")
+    data = fn(node.data, axis=axes, keepdims=keepdims)
+    return _unary(node, data, _extremum_rule, (axes, keepdims), op)
+
+
+def _extremum_rule(node: Tensor, g: Any) -> tuple:
+    axes, keepdims = node._ctx
+    x = node.parents[0].data
+    out, g = node.data, np.asarray(g)
+    if not keepdims:
+        out, g = np.expand_dims(out, axes), np.expand_dims(g, axes)
+    hit = x == out
+    return (hit * (g / hit.sum(axis=axes, keepdims=True)),)
+
+
+def _logsumexp(x: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+    """ln Σ e^x over axes, keeping them: m + ln Σ e^(x-m) with m the (finite) maximum."""
+    m = x.max(axis=axes, keepdims=True) if x.size else np.zeros((1,) * x.ndim)
+    m = np.where(np.isfinite(m), m, 0.0)
+    return np.log(np.exp(x - m).sum(axis=axes, keepdims=True)) + m
+
+
+def _logsumexp_rule(node: Tensor, g: Any) -> tuple:
+    axes, keepdims = node._ctx
+    out, g = node.data, np.asarray(g)
+    if not keepdims:
+        out, g = np.expand_dims(out, axes), np.expand_dims(g, axes)
+    return (g * np.exp(node.parents[0].data - out),)
+
+
+def _softmax_rule(node: Tensor, g: Any) -> tuple:
+    s = node.data
+    gs = g * s
+    return (gs - s * gs.sum(axis=node._ctx, keepdims=True),)
+
+
+def _log_softmax_rule(node: Tensor, g: Any) -> tuple:
+    return (g - np.exp(node.data) * g.sum(axis=node._ctx, keepdims=True),)
+
+
+def _reshape_rule(node: Tensor, g: Any) -> tuple:
+    return (np.reshape(g, node.parents[0].data.shape),)
+
+
+def _transpose_rule(node: Tensor, g: Any) -> tuple:
+    return (np.transpose(g, node._ctx),)
+
+
+def _is_basic(index: Any) -> bool:
+    """Slices, ints, None and ... only: each element is picked at most once."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(p is None or p is Ellipsis or isinstance(p, slice | int | np.integer)
+               for p in parts)
+
+
+def _getitem_rule(node: Tensor, g: Any) -> tuple:
+    x = node.parents[0].data
+    out = np.zeros(x.shape, dtype=x.dtype)
+    index = node._ctx
+    if _is_basic(index):
+        out[index] = g
+    else:
+        np.add.at(out, index, g)
+    return (out,)
+
+
+# Imported last: tensor.py imports this module first (for TensorFunctions), and the rules
+# above look up Tensor, _result and unbroadcast there only when they run.
+from . import tensor as _t  # noqa: E402
