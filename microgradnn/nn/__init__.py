@@ -28,3 +28,21 @@ __all__ = [
     "random_weights",
     "sigmoid_gradient",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """The Tensor-based parts load on first use (they import the Tensor engine)."""
+    import importlib
+
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    if name == "functional":
+        return importlib.import_module(".functional", __name__)
+    raise AttributeError(f"module 'microgradnn.nn' has no attribute {name!r}")
+
+
+_LAZY = {name: "modules" for name in ("Linear", "MLP", "Module", "ReLU", "Sequential",
+                                      "Sigmoid", "Tanh")}
+__all__ += [*_LAZY, "functional"]

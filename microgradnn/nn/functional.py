@@ -1,0 +1,108 @@
+"""Losses and activations on Tensors, for library users (PyTorch's names where they exist).
+
+Every loss is written from the logits where it has any, so no ε is needed and a saturated
+output still gives a finite loss with the exact gradient (e.g. σ(z) − y for BCE).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+
+__all__ = [
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "mse_loss",
+    "relu",
+    "sigmoid",
+    "softmax_cross_entropy",
+    "tanh",
+]
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+def sigmoid(x: Tensor) -> Tensor:
+    """σ(x) elementwise."""
+    return _tensor(x).sigmoid()
+
+
+def tanh(x: Tensor) -> Tensor:
+    """tanh(x) elementwise."""
+    return _tensor(x).tanh()
+
+
+def relu(x: Tensor) -> Tensor:
+    """max(0, x) elementwise."""
+    return _tensor(x).relu()
+
+
+def _tensor(x: Any) -> Tensor:
+    if isinstance(x, Tensor):
+        return x
+    return Tensor(np.asarray(x, dtype=np.float64))
+
+
+def _reduce(loss: Tensor, reduction: str, fn: str) -> Tensor:
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "none":
+        return loss
+    raise ValueError(f"{fn}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+
+
+def _target(target: Any, shape: tuple[int, ...], fn: str) -> np.ndarray:
+    t = np.asarray(target.data if isinstance(target, Tensor) else target, dtype=np.float64)
+    if t.shape != shape:
+        raise ValueError(f"{fn}: target has shape {t.shape} but input has shape {shape}; "
+                         "expected the same")
+    return t
+
+
+def binary_cross_entropy_with_logits(input: Tensor, target: Any, reduction: str = "mean"
+                                     ) -> Tensor:
+    """−[y log σ(z) + (1 − y) log(1 − σ(z))] = softplus(z) − y·z, elementwise, then reduced
+    (mean over all elements by default); ∂/∂z = σ(z) − y per element before reduction."""
+    z = _tensor(input)
+    y = _target(target, z.shape, "binary_cross_entropy_with_logits")
+    return _reduce(z.softplus() - y * z, reduction, "binary_cross_entropy_with_logits")
+
+
+def cross_entropy(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+    """Softmax cross-entropy −log softmax(z)_y for logits z of shape (m, K) and targets as
+    class indices 0..K−1 of shape (m,) or as probabilities of shape (m, K); mean over the m
+    examples by default. ∂/∂z = softmax(z) − onehot(y) per example."""
+    fn = "cross_entropy"
+    z = _tensor(input)
+    if z.ndim != 2:
+        raise ValueError(f"{fn}: input has shape {z.shape}; expected logits of shape (m, K)")
+    m, K = z.shape
+    t = np.asarray(target.data if isinstance(target, Tensor) else target)
+    if t.shape == (m,):
+        if not np.issubdtype(t.dtype, np.integer) and not np.all(t == np.round(t)):
+            raise ValueError(f"{fn}: target holds non-integer class indices; expected 0..{K - 1}")
+        if t.size and (t.min() < 0 or t.max() >= K):
+            bad = t[(t < 0) | (t >= K)][0]
+            raise ValueError(f"{fn}: target {bad} is outside the class indices 0..{K - 1}")
+        Y = np.zeros((m, K))
+        Y[np.arange(m), t.astype(np.int64)] = 1.0
+    else:
+        Y = _target(t, (m, K), fn)
+    per_example = -(z.log_softmax(axis=1) * Y).sum(axis=1)
+    return _reduce(per_example, reduction, fn)
+
+
+softmax_cross_entropy = cross_entropy
+
+
+def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+    """(x − y)² elementwise, then reduced (mean over all elements by default);
+    ∂/∂x = 2(x − y) per element before reduction."""
+    x = _tensor(input)
+    y = _target(target, x.shape, "mse_loss")
+    return _reduce((x - y) ** 2, reduction, "mse_loss")

@@ -1,0 +1,76 @@
+"""The course's network on the Tensor engine: one graph for all m examples.
+
+Θ^(l) are Tensor leaves; a^(1) (the data with its bias column) is a constant. The graph is
+forward propagation written with Tensor ops, and J is the averaged, regularised cost:
+
+    z^(l+1) = a^(l) Θ^(l)ᵀ                    (one row per example)
+    h^(l+1) = g(z^(l+1)),  a^(l+1) = [1, h^(l+1)]
+    J = (1/m) Σ [softplus(z^(L)) − y·z^(L)] + λ/(2m) Σ_l Σ_{j≥1} (Θ^(l)_ij)²
+
+After ``J.backward()`` every node holds ∂J/∂node: ``z[l].grad`` is δ^(l)/m row by row, so
+δ^(l) is reported as m·z[l].grad; ``h[l].grad`` times m is the lecture's weighted sum
+(Θ^(l))ᵀ δ^(l+1) with the bias entry dropped; ``Θ[l].grad`` is D^(l).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..tensor import Tensor, concatenate
+from .backprop import Backprop, Layers
+
+__all__ = ["TensorGraph", "tensor_autodiff", "tensor_graph"]
+
+
+@dataclass
+class TensorGraph:
+    """The nodes of the network's graph: ``J``, ``theta[l]``, ``a[l]``, ``z[l]``, ``h[l]``
+    (g(z^(l)) before the bias column is added)."""
+
+    J: Tensor
+    theta: dict[int, Tensor]
+    a: dict[int, Tensor]
+    z: dict[int, Tensor]
+    h: dict[int, Tensor]
+
+
+def tensor_graph(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float = 0.0,
+                 activation: str = "sigmoid") -> TensorGraph:
+    """Forward propagation and J as a Tensor graph (call ``graph.J.backward()``)."""
+    m, L = X.shape[0], len(Theta) + 1
+    ones = np.ones((m, 1))
+    theta = {l: Tensor(T, requires_grad=True, name=f"Θ^({l})") for l, T in Theta.items()}
+    a = {1: Tensor(np.hstack([ones, X]), name="a^(1)")}
+    z: dict[int, Tensor] = {}
+    h: dict[int, Tensor] = {}
+    for l in range(1, L):
+        z[l + 1] = a[l] @ theta[l].T  # z^(l+1) = Θ^(l) a^(l)
+        z[l + 1].name = f"z^({l + 1})"
+        if l + 1 < L:
+            h[l + 1] = getattr(z[l + 1], activation)()  # g(z^(l+1))
+            a[l + 1] = concatenate([ones, h[l + 1]], axis=1)  # prepend a_0 = 1
+        else:
+            a[L] = z[L].sigmoid()  # h_Θ(x) = a^(L)
+        a[l + 1].name = f"a^({l + 1})"
+    zL = z[L]
+    J = (zL.softplus() - Y * zL).sum() / m  # −[y log σ(z) + (1−y) log(1−σ(z))], from logits
+    if lam:
+        J = J + (lam / (2.0 * m)) * sum((theta[l][:, 1:] ** 2).sum() for l in theta)
+    J.name = "J"
+    return TensorGraph(J, theta, a, z, h)
+
+
+def tensor_autodiff(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float = 0.0,
+                    activation: str = "sigmoid") -> Backprop:
+    """δ^(l) per example, D^(l) and J from one backward pass of the Tensor graph."""
+    from .graph import _result
+
+    m = X.shape[0]
+    graph = tensor_graph(Theta, X, Y, lam, activation)
+    graph.J.backward()
+    delta = {l: m * node.grad for l, node in graph.z.items()}  # δ^(l) = m ∂J/∂z^(l)
+    weighted = {l: m * node.grad for l, node in graph.h.items()}
+    D = {l: node.grad for l, node in graph.theta.items()}  # D^(l) = ∂J/∂Θ^(l)
+    return _result(Theta, lam, graph.J.item(), delta, D, weighted, m, "tensor")

@@ -1,0 +1,97 @@
+"""Optimisers that update nodes in place from their ``grad`` (PyTorch's update rules).
+
+``opt = SGD(model.parameters(), lr=0.1, momentum=0.9)``; each step: ``opt.zero_grad()``,
+``loss.backward()``, ``opt.step()``. A parameter whose ``grad`` is ``None`` is skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from .autodiff import Node
+
+__all__ = ["SGD", "Adam", "Optimizer"]
+
+
+class Optimizer:
+    """Holds the parameters (nodes with float array data) and the learning rate."""
+
+    def __init__(self, params: Iterable[Node], lr: float) -> None:
+        self.params = list(params)
+        name = type(self).__name__
+        if not self.params:
+            raise ValueError(f"{name}: got an empty parameter list; expected at least one node")
+        for i, p in enumerate(self.params):
+            if not isinstance(p, Node) or not isinstance(p.data, np.ndarray) or \
+                    not np.issubdtype(p.data.dtype, np.floating):
+                raise TypeError(f"{name}: parameter {i} is {type(p).__name__}; expected a "
+                                "Tensor holding a float array")
+        if isinstance(lr, bool) or not np.isfinite(lr) or lr <= 0:
+            raise ValueError(f"{name}: lr must be a positive number, got {lr!r}")
+        self.lr = float(lr)
+        self.state: dict[int, dict[str, Any]] = {i: {} for i in range(len(self.params))}
+
+    def zero_grad(self) -> None:
+        """Set every parameter's grad back to None."""
+        for p in self.params:
+            p.grad = None
+
+    def step(self) -> None:
+        """Update every parameter that has a grad."""
+        for i, p in enumerate(self.params):
+            if p.grad is None:
+                continue
+            g = np.asarray(p.grad, dtype=p.data.dtype)
+            if g.shape != p.data.shape:
+                raise ValueError(f"{type(self).__name__}.step: parameter {i} ({p.label()}) has "
+                                 f"shape {p.data.shape} but its grad has shape {g.shape}")
+            p.data -= self._update(g, self.state[i])
+
+    def _update(self, g: np.ndarray, state: dict[str, Any]) -> np.ndarray:
+        raise NotImplementedError  # pragma: no cover - every optimiser defines it
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent with optional momentum μ (PyTorch's form):
+    v ← μ v + g (v = g at the first step), θ ← θ − lr·v."""
+
+    def __init__(self, params: Iterable[Node], lr: float = 0.01, momentum: float = 0.0) -> None:
+        super().__init__(params, lr)
+        if not 0.0 <= momentum < 1.0:
+            raise ValueError(f"SGD: momentum must be in [0, 1), got {momentum!r}")
+        self.momentum = float(momentum)
+
+    def _update(self, g: np.ndarray, state: dict[str, Any]) -> np.ndarray:
+        if self.momentum:
+            v = state.get("v")
+            state["v"] = v = g.copy() if v is None else self.momentum * v + g
+            return self.lr * v
+        return self.lr * g
+
+
+class Adam(Optimizer):
+    """Adam: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ ← θ − lr·m̂/(√v̂ + ε) with the
+    bias corrections m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ)."""
+
+    def __init__(self, params: Iterable[Node], lr: float = 0.001,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8) -> None:
+        super().__init__(params, lr)
+        b1, b2 = betas
+        if not (0.0 <= b1 < 1.0 and 0.0 <= b2 < 1.0):
+            raise ValueError(f"Adam: betas must each be in [0, 1), got {betas!r}")
+        if not eps > 0:
+            raise ValueError(f"Adam: eps must be positive, got {eps!r}")
+        self.betas = (float(b1), float(b2))
+        self.eps = float(eps)
+
+    def _update(self, g: np.ndarray, state: dict[str, Any]) -> np.ndarray:
+        b1, b2 = self.betas
+        t = state["t"] = state.get("t", 0) + 1
+        m = state["m"] = b1 * state.get("m", 0.0) + (1.0 - b1) * g
+        v = state["v"] = b2 * state.get("v", 0.0) + (1.0 - b2) * g * g
+        m_hat = m / (1.0 - b1**t)
+        v_hat = v / (1.0 - b2**t)
+        return self.lr * m_hat / (np.sqrt(v_hat) + self.eps)

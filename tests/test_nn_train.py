@@ -1,0 +1,66 @@
+"""Training the course's network: SciPy optimisers, minibatch SGD/Adam, and real data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from microgradnn.nn import Network
+
+
+def blobs(m: int = 60, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    y = np.arange(m) % 3
+    centres = np.array([[2.0, 0.0], [-1.0, 1.7], [-1.0, -1.7]])
+    return centres[y] + rng.normal(scale=0.6, size=(m, 2)), y
+
+
+@pytest.mark.parametrize("method", ["L-BFGS-B", "CG"])
+def test_scipy_methods_lower_the_cost_and_record_history(method):
+    X, y = blobs()
+    net = Network([2, 4, 3], seed=0)
+    start = net.cost(X, y, 0.1)
+    history = net.fit(X, y, 0.1, method=method, maxiter=30, progress=False)
+    assert 1 <= len(history) <= 30 and history.method == method
+    assert history[-1] == pytest.approx(net.cost(X, y, 0.1), rel=1e-9)
+    assert history[-1] < 0.5 * start
+    assert history.cost[0] >= history.cost[-1]
+    assert np.mean(net.predict(X) == y) > 0.9
+
+
+@pytest.mark.parametrize("method", ["sgd", "adam"])
+def test_minibatch_methods_lower_the_cost(method):
+    X, y = blobs()
+    net = Network([2, 4, 3], seed=0)
+    start = net.cost(X, y, 0.0)
+    history = net.fit(X, y, 0.0, method=method, maxiter=40, progress=False, batch_size=8,
+                      seed=1, lr=0.5 if method == "sgd" else 0.05)
+    assert len(history) == 40
+    assert history[-1] == pytest.approx(net.cost(X, y, 0.0), rel=1e-12)
+    assert history[-1] < 0.3 * start
+    assert np.mean(net.predict(X) == y) > 0.9
+
+
+def test_minibatch_rejects_unknown_options():
+    X, y = blobs()
+    with pytest.raises(ValueError, match=r"unknown options for 'adam': \['momentum'\]"):
+        Network([2, 3]).fit(X, y, method="adam", momentum=0.9, progress=False)
+    with pytest.raises(ValueError, match=r"maxiter must be a positive integer, got 0"):
+        Network([2, 3]).fit(X, y, maxiter=0, progress=False)
+
+
+def test_progress_bar_can_be_switched_off(capsys):
+    X, y = blobs(30)
+    Network([2, 3, 3], seed=0).fit(X, y, maxiter=5, progress=True)
+    shown = capsys.readouterr().err
+    Network([2, 3, 3], seed=0).fit(X, y, maxiter=5, progress=False)
+    hidden = capsys.readouterr().err
+    assert "fit (L-BFGS-B)" in shown and hidden == ""
+
+
+def test_binary_network_trains():
+    X, labels = blobs()
+    y = (labels == 0).astype(int)
+    net = Network([2, 3, 1], seed=2)
+    net.fit(X, y, 0.1, maxiter=50, progress=False)
+    assert np.mean(net.predict(X) == y) > 0.95
