@@ -110,7 +110,7 @@ def _operand(x: Any, op: str) -> Any:
         return x
     if isinstance(x, numbers.Real):  # bool, NumPy scalars, fractions
         return float(x) if isinstance(x, bool | int) else x
-    if isinstance(x, _ndarray | list | tuple) or np.isscalar(x):
+    if isinstance(x, _ndarray | list | tuple | np.generic):
         return _as_array(x, None, f"{op}: constant operand")
     raise TypeError(f"{op}: unsupported operand {x!r:.60} of type {type(x).__name__}; "
                     "expected a Tensor, a real number or an array of real numbers")
