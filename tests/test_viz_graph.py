@@ -9,10 +9,9 @@ import sys
 import textwrap
 
 import pytest
-from test_viz_support import fmt, group_texts, groups, texts
+from test_viz_support import fmt, group_texts, groups, neuron, texts
 
 import microgradnn as mg
-from microgradnn.cli import neuron
 from microgradnn.viz import style
 
 

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import graphviz
 import pytest
-from test_viz_support import fmt, parse_svg, texts
+from test_viz_support import fmt, neuron, parse_svg, texts
 
 import microgradnn as mg
-from microgradnn.cli import neuron
 from microgradnn.viz import Drawing, GraphvizNotFound
 
 

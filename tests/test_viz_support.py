@@ -43,20 +43,16 @@ def group_texts(g: ET.Element) -> list[str]:
 
 
 def group_x(g: ET.Element) -> float:
-    """Mean x of the <text> anchors of a group (its horizontal position)."""
-    xs = [float(t.get("x")) for t in g.iter(f"{SVG_NS}text") if t.get("x") is not None]
-    if not xs:
-        xs = [float(v) for v in re.findall(r"(-?\d+\.?\d*),", _points(g))]
-    return sum(xs) / len(xs)
-
-
-def _points(g: ET.Element) -> str:
-    for el in g.iter():
-        if el.get("points"):
-            return el.get("points") or ""
-        if el.get("d"):
-            return el.get("d") or ""
-    return ""
+    """The horizontal centre of a node's outline (polygon, path or ellipse)."""
+    for el in g:
+        tag = el.tag.replace(SVG_NS, "")
+        if tag == "ellipse":
+            return float(el.get("cx") or 0.0)
+        coords = el.get("points") or el.get("d") or ""
+        if tag in ("polygon", "path") and coords:
+            xs = [float(v) for v in re.findall(r"(-?\d+(?:\.\d+)?),", coords)]
+            return (min(xs) + max(xs)) / 2.0
+    raise ValueError("no outline in this group")
 
 
 def fmt(value: float, precision: int = 4) -> str:
@@ -66,3 +62,21 @@ def fmt(value: float, precision: int = 4) -> str:
     if float(text) == 0.0:
         text = text.lstrip("-")
     return text.replace("-", "\N{MINUS SIGN}")
+
+
+def neuron():
+    """o = tanh(x1·w1 + x2·w2 + b), every node named (the classic micrograd neuron)."""
+    import microgradnn as mg
+
+    x1, x2 = mg.Scalar(2.0, name="x1"), mg.Scalar(0.0, name="x2")
+    w1, w2 = mg.Scalar(-3.0, name="w1"), mg.Scalar(1.0, name="w2")
+    b = mg.Scalar(6.8813735870195432, name="b")
+    x1w1 = x1 * w1
+    x1w1.name = "x1·w1"
+    x2w2 = x2 * w2
+    x2w2.name = "x2·w2"
+    n = x1w1 + x2w2 + b
+    n.name = "n"
+    o = n.tanh()
+    o.name = "o"
+    return o

@@ -11,6 +11,7 @@ Graphviz's ``dot`` executable, building the DOT source does not.
 from __future__ import annotations
 
 from .graph import draw_graph
+from .network import draw_network
 from .render import Drawing, GraphvizNotFound
 
-__all__ = ["Drawing", "GraphvizNotFound", "draw_graph"]
+__all__ = ["Drawing", "GraphvizNotFound", "draw_graph", "draw_network"]

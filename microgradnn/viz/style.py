@@ -87,7 +87,7 @@ def escape(text: object) -> str:
 # A course name: a base followed by ^(2), ^{..}, ^2, _1, _{12}, _12 in any order.
 _SCRIPT = re.compile(
     r"(?P<kind>[\^_])(?:\((?P<paren>[^()\n]{1,12})\)|\{(?P<brace>[^{}\n]{1,12})\}"
-    r"|(?P<word>[0-9A-Za-zα-ωΑ-Ω+\-−]{1,3})(?![0-9A-Za-z]))"
+    r"|(?P<word>[0-9]+(?:,[0-9]+)+|[0-9A-Za-zα-ωΑ-Ω+\-−]{1,3})(?![0-9A-Za-z]))"
 )
 
 
@@ -190,7 +190,8 @@ class DivergingScale:
     def text(self, value: float | None) -> str:
         return "white" if value is not None and self.depth(float(value)) > 0.62 else INK
 
-    def legend(self, precision: int = 4, title: str = "δ = ∂root/∂node") -> str:
+    def legend(self, precision: int = 4, title: str = "δ = ∂root/∂node",
+               note: bool = True) -> str:
         """An HTML-like label: the colour bar from −max|δ| to +max|δ| with its numbers."""
         stops = [-1.0, -0.25, 0.0, 0.25, 1.0]  # depth is √ scaled: ±0.25 max → half depth
         cells = []
@@ -200,7 +201,8 @@ class DivergingScale:
             cells.append(f'<TD BGCOLOR="{self.fill(v)}" WIDTH="34" HEIGHT="12"></TD>')
             numbers.append(f'<TD>{font(format_number(v, min(precision, 3)), size=8)}</TD>')
         head = (f'<TR><TD COLSPAN="{len(stops)}">{font(escape(title), size=9)}</TD></TR>')
-        note = ('<TR><TD COLSPAN="5">'
-                + font(escape(f"no δ yet: {MISSING}"), size=8, color=MUTED) + "</TD></TR>")
+        if note:
+            note = ('<TR><TD COLSPAN="5">'
+                    + font(escape(f"no δ yet: {MISSING}"), size=8, color=MUTED) + "</TD></TR>")
         return (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="1">{head}'
-                f'<TR>{"".join(cells)}</TR><TR>{"".join(numbers)}</TR>{note}</TABLE>')
+                f'<TR>{"".join(cells)}</TR><TR>{"".join(numbers)}</TR>{note or ""}</TABLE>')

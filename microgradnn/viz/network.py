@@ -1,0 +1,262 @@
+"""``draw_network``: the lecture's picture of a network, with a^(l) and δ^(l) on every unit
+and Θ^(l)_ij on every edge, for one example.
+
+Layers are columns from left to right (one ``rank=same`` subgraph each), the bias unit "+1"
+sits apart at the top of its column, and wide layers are elided ("⋯ 390 more units") so a
+400-25-10 network stays legible. ``highlight=(l, j)`` draws the recurrence for δ_j^(l):
+the edges from unit j to layer l+1 stand out, the rest fade, and a caption works the
+formula out with its numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from . import style
+from .caption import delta_caption, theta_name
+from .graph import new_drawing
+from .render import Drawing
+from .style import escape, font, format_number, markup
+
+__all__ = ["draw_network"]
+
+HIGHLIGHT = "#1a1a1a"
+LABELLED_EDGES = 60  # beyond this many edges only the highlighted ones carry their Θ label
+BIAS_FILL = "#ffffff"
+
+
+@dataclass
+class Example:
+    """What the picture shows for one example, keyed by layer l (units 1-based)."""
+
+    sizes: tuple[int, ...]
+    theta: dict[int, np.ndarray]
+    a: dict[int, np.ndarray]  # a^(l) without the bias unit
+    z: dict[int, np.ndarray]  # z^(l), l >= 2
+    delta: dict[int, np.ndarray] | None  # δ^(l), l >= 2 (None without y)
+    y: np.ndarray | None
+    cost: float | None
+    activation: str
+
+    @property
+    def L(self) -> int:
+        return len(self.sizes)
+
+
+def _example(net: Any, x: Any, y: Any) -> Example:
+    for attr in ("sizes", "theta", "forward", "backprop"):
+        if not hasattr(net, attr):
+            raise TypeError(f"draw_network: expected a microgradnn.nn.Network, got "
+                            f"{type(net).__name__} (it has no {attr!r})")
+    sizes = tuple(int(s) for s in net.sizes)
+    X = np.asarray(x, dtype=np.float64)
+    if X.ndim == 2 and X.shape[0] == 1:
+        X = X[0]
+    if X.ndim != 1 or X.shape[0] != sizes[0]:
+        raise ValueError(f"draw_network: x has shape {X.shape}; expected one example, a vector "
+                         f"of length s_1 = {sizes[0]}")
+    fwd = net.forward(X[None, :])
+    L = len(sizes)
+    a = {l: np.asarray(fwd.a[l][0, 1:] if l < L else fwd.a[l][0], dtype=np.float64)
+         for l in range(1, L + 1)}
+    z = {l: np.asarray(fwd.z[l][0], dtype=np.float64) for l in range(2, L + 1)}
+    delta = Y = cost = None
+    if y is not None:
+        Y = np.atleast_1d(np.asarray(y, dtype=np.float64))
+        labels = Y[None, :] if (Y.ndim == 1 and Y.size == sizes[-1] and sizes[-1] > 1) else Y
+        result = net.backprop(X[None, :], labels)
+        delta = {l: np.asarray(result.delta[l][0], dtype=np.float64) for l in range(2, L + 1)}
+        cost = float(result.cost)
+        if labels.ndim == 1 and sizes[-1] > 1:  # a class index: show it as the 0/1 row
+            Y = np.eye(sizes[-1])[int(labels[0])]
+    theta = {l: np.asarray(net.theta[l], dtype=np.float64) for l in range(1, L)}
+    return Example(sizes, theta, a, z, delta, Y, cost, getattr(net, "activation", "sigmoid"))
+
+
+def _check(ex: Example, highlight: Any, max_units: Any, weights: Any,
+           precision: Any) -> tuple[int, int] | None:
+    if weights not in (True, False, "all"):
+        raise ValueError(f"draw_network: weights must be True, False or 'all', got {weights!r}")
+    if isinstance(precision, bool) or not isinstance(precision, int) or not 0 < precision <= 12:
+        raise ValueError(f"draw_network: precision must be an integer in 1..12, "
+                         f"got {precision!r}")
+    if isinstance(max_units, bool) or not isinstance(max_units, int) or max_units < 3:
+        raise ValueError(f"draw_network: max_units must be an integer >= 3, got {max_units!r}")
+    if highlight is None:
+        return None
+    try:
+        if isinstance(highlight, str) or len(highlight) != 2:
+            raise TypeError
+        l, j = (int(v) for v in highlight)
+    except (TypeError, ValueError):
+        raise ValueError(f"draw_network: highlight must be a pair (l, j), got {highlight!r}"
+                         ) from None
+    if not 2 <= l <= ex.L:
+        raise ValueError(f"draw_network: highlight=({l}, {j}) names layer {l}; δ^(l) exists "
+                         f"for layers 2..{ex.L} (the inputs, layer 1, have no δ)")
+    if not 1 <= j <= ex.sizes[l - 1]:
+        raise ValueError(f"draw_network: highlight=({l}, {j}) names unit {j}; layer {l} has "
+                         f"units 1..{ex.sizes[l - 1]}")
+    if ex.delta is None:
+        raise ValueError("draw_network: highlight needs δ, so pass y (the example's label)")
+    return l, j
+
+
+def visible_units(size: int, max_units: int, keep: int | None = None) -> list[int]:
+    """The units (1-based) drawn for a layer of ``size``: all of them when it fits, else
+    the first max_units − 3, the last one, and ``keep`` (the highlighted unit)."""
+    if size <= max_units:
+        return list(range(1, size + 1))
+    shown = set(range(1, max_units - 2)) | {size}
+    if keep is not None:
+        shown.add(keep)
+    return sorted(shown)
+
+
+def _unit_label(ex: Example, l: int, j: int, precision: int, ink: str) -> str:
+    """a_j^(l) (x_j for the inputs) and δ_j^(l) with their values."""
+    def row(symbol: str, value: float) -> str:
+        number = font(format_number(value, precision), face=style.MONO, color=ink)
+        return (f'<TR><TD ALIGN="LEFT">{font(markup(symbol), color=ink)}</TD>'
+                f'<TD WIDTH="4"></TD><TD ALIGN="RIGHT">{number}</TD></TR>')
+
+    rows = [row(f"x_{j}" if l == 1 else f"a_{j}^({l})", ex.a[l][j - 1])]
+    if ex.delta is not None and l >= 2:
+        rows.append(row(f"δ_{j}^({l})", ex.delta[l][j - 1]))
+    return style.table(rows, cellpadding=1)
+
+
+def _edge_attrs(ex: Example, l: int, i: int, j: int, precision: int, weights: bool | str,
+                emphasis: str | None, top: float) -> str:
+    w = float(ex.theta[l][i - 1, j])
+    attrs = [f'penwidth="{0.6 + 2.2 * abs(w) / top if top else 1.0:.2f}"']
+    if w == 0.0:
+        attrs.append('style="dashed"')
+    if emphasis == "on":
+        attrs.append(f'color="{HIGHLIGHT}" penwidth="2.8" fontcolor="{HIGHLIGHT}"')
+    elif emphasis == "off":
+        attrs.append(f'color="{style.FADED}" fontcolor="#bbbbbb"')
+    attrs.append(f'tooltip="{theta_name(l, i, j)} = {w!r}"')
+    if weights == "all" or (weights and emphasis == "on"):
+        text = markup(theta_name(l, i, j))
+        attrs.append(f"label=<{text} = {format_number(w, min(precision, 3))}>")
+    return " ".join(attrs)
+
+
+def draw_network(
+    net: Any,
+    x: Any,
+    y: Any = None,
+    *,
+    highlight: tuple[int, int] | None = None,
+    weights: bool | str = True,
+    max_units: int = 12,
+    precision: int = 4,
+) -> Drawing:
+    """The lecture's picture of ``net`` on one example ``x`` (and label ``y``).
+
+    Each unit shows a_j^(l) and, when ``y`` is given, δ_j^(l) from ``net.backprop``; each
+    edge is Θ^(l)_ij with its value (``weights=False`` hides the numbers; past
+    ``LABELLED_EDGES`` drawn edges only the highlighted ones are labelled unless
+    ``weights="all"``; every edge keeps its value as an SVG tooltip; zero weights are
+    dashed). ``highlight=(l, j)`` emphasises the edges from unit j of layer l to layer
+    l+1 and adds a caption computing δ_j^(l) = (Σ_i Θ^(l)_ij δ_i^(l+1)) · g'(z_j^(l)).
+    Layers wider than ``max_units`` are elided. Returns a :class:`Drawing`.
+    """
+    ex = _example(net, x, y)
+    hl = _check(ex, highlight, max_units, weights, precision)
+    scale = style.DivergingScale(
+        [v for d in (ex.delta or {}).values() for v in d] if ex.delta else [])
+    g = new_drawing("LR", name="network")
+    g.attr(nodesep="0.18", ranksep="1.6", ordering="out")
+    shown = {l: visible_units(ex.sizes[l - 1], max_units,
+                              hl[1] if hl and hl[0] == l else None)
+             for l in range(1, ex.L + 1)}
+    lines: list[str] = []
+    for l in range(1, ex.L + 1):
+        lines.extend(_column(ex, l, shown[l], scale, precision, hl))
+    top = max((float(np.max(np.abs(T))) for T in ex.theta.values() if T.size), default=0.0)
+    if weights is True and _edge_count(shown) <= LABELLED_EDGES:
+        weights = "all"
+    for l in range(1, ex.L):
+        sources = [0, *shown[l]]
+        for i in shown[l + 1]:
+            for j in sources:
+                emphasis = None
+                if hl is not None and hl[0] <= ex.L - 1:
+                    emphasis = "on" if (l == hl[0] and j == hl[1]) else "off"
+                tail = f"b{l}" if j == 0 else f"u{l}_{j}"
+                lines.append(f"\t{tail} -> u{l + 1}_{i} ["
+                             f"{_edge_attrs(ex, l, i, j, precision, weights, emphasis, top)}]\n")
+    for l in range(1, ex.L):  # headers in one row across the top, in layer order
+        lines.append(f"\th{l} -> h{l + 1} [style=invis weight=100]\n")
+    g.body.extend(lines)
+    if ex.delta is not None:
+        g.body.append(f"\tlegend [label=<{scale.legend(precision, 'δ = ∂cost/∂z', note=False)}> "
+                      "shape=plain]\n")
+    g.attr(label=f"<{_caption(ex, hl, precision)}>", labelloc="b", labeljust="c",
+           fontsize="12")
+    return g
+
+
+def _edge_count(shown: dict[int, list[int]]) -> int:
+    return sum((len(shown[l]) + 1) * len(shown[l + 1]) for l in range(1, len(shown)))
+
+
+def _column(ex: Example, l: int, units: list[int], scale: style.DivergingScale,
+            precision: int, hl: tuple[int, int] | None) -> list[str]:
+    """One layer: header, bias unit, units (with an elision node), in a rank=same block
+    whose invisible chain keeps them in order from top to bottom."""
+    size = ex.sizes[l - 1]
+    kind = "input" if l == 1 else "output" if l == ex.L else "hidden"
+    sub = font(f"{kind}, {markup(f's_{l}')} = {size:,}", size=9, color=style.MUTED)
+    header = f"Layer {l}<BR/>{sub}"
+    out = [f"\tsubgraph layer{l} {{\n", "\t\trank=same\n",
+           f"\t\th{l} [label=<{font(header, size=12)}> shape=plaintext]\n"]
+    chain = [f"h{l}"]
+    if l < ex.L:
+        out.append(f'\t\tb{l} [label="+1" shape=circle style="dashed,filled" '
+                   f'fillcolor="{BIAS_FILL}" color="{style.MUTED}" fontcolor="{style.MUTED}" '
+                   'width="0.45" fixedsize=true]\n')
+        chain.append(f"b{l}")
+        chain.append(f"gap{l}")
+        out.append(f'\t\tgap{l} [label="" shape=point style=invis width="0.15"]\n')
+    previous = 0
+    for j in units:
+        if j != previous + 1:  # units previous+1 .. j-1 are elided
+            more = escape(f"⋯ {j - previous - 1:,} more units")
+            out.append(f"\t\te{l}_{j} [label=<{font(more, size=10, color=style.MUTED)}> "
+                       "shape=plaintext]\n")
+            chain.append(f"e{l}_{j}")
+        d = ex.delta[l][j - 1] if (ex.delta is not None and l >= 2) else None
+        fill = scale.fill(d) if d is not None else "#ffffff"
+        ink = scale.text(d)
+        extra = ""
+        if hl is not None and (l, j) == hl:
+            extra = f' penwidth="3" color="{HIGHLIGHT}"'
+        elif hl is not None and l == hl[0] + 1:
+            extra = ' penwidth="2"'
+        out.append(f'\t\tu{l}_{j} [label=<{_unit_label(ex, l, j, precision, ink)}> '
+                   f'shape=box style="rounded,filled" fillcolor="{fill}"{extra}]\n')
+        chain.append(f"u{l}_{j}")
+        previous = j
+    out.append("\t\t" + " -> ".join(chain) + " [style=invis]\n")
+    out.append("\t}\n")
+    return out
+
+
+def _caption(ex: Example, hl: tuple[int, int] | None, precision: int) -> str:
+    parts = []
+    title = "-".join(str(s) for s in ex.sizes)
+    x = ", ".join(f"{v:.3g}" for v in ex.a[1][:6]) + (", ⋯" if ex.sizes[0] > 6 else "")
+    line = f"network {title}   x = ({x})"
+    if ex.y is not None:
+        y = ", ".join(f"{v:g}" for v in ex.y[:10])
+        line += f"   y = ({y})   cost = {format_number(ex.cost or 0.0, precision)}"
+    parts.append(font(escape(line), size=10, color=style.MUTED))
+    if hl is not None:
+        parts.append(delta_caption(ex, hl, precision))
+    return style.table(f'<TR><TD ALIGN="LEFT">{p}</TD></TR>' for p in parts)
