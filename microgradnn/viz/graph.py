@@ -22,14 +22,15 @@ __all__ = ["DEFAULT_MAX_NODES", "draw_graph"]
 DEFAULT_MAX_NODES = 2000  # beyond this `dot` takes minutes; collapse or use Tensors
 
 # ops whose arguments can be swapped without changing the result: no position labels
-COMMUTATIVE = frozenset({"+", "*", "sum", "add", "mul", "maximum", "minimum", "stack"})
+COMMUTATIVE = frozenset({"+", "*", "sum", "add", "mul", "maximum", "minimum"})
 
 # how an op is drawn (anything else is drawn as its own name)
 OP_SYMBOLS = {
     "+": "+", "-": "−", "*": "×", "/": "÷", "**": "x<SUP>n</SUP>", "neg": "−x",
     "sum": "Σ", "dot": "w·x + b", "sigmoid": "σ", "tanh": "tanh", "exp": "exp",
     "log": "log", "sqrt": "√", "relu": "ReLU", "abs": "|x|", "matmul": "@", "@": "@",
-    "mean": "mean", "T": "ᵀ", "transpose": "ᵀ",
+    "mean": "mean", "T": "ᵀ", "transpose": "ᵀ", "index": "[ ]", "softplus": "softplus",
+    "concatenate": "concat", "stack": "stack", "where": "where", "reshape": "reshape",
 }
 
 
@@ -131,7 +132,7 @@ def build(
         ink = scale.text(c)
         label = node_label(node.name, node.data, grad, precision=precision, show=show,
                            scale=scale, ink=ink)
-        tensor = is_array(node.data) and node.data.ndim > 0
+        tensor = is_array(node.data)
         extra = ""
         if i == current:
             extra = ' penwidth="3" color="#1a1a1a"'

@@ -131,7 +131,7 @@ def _array_rows(data: np.ndarray, grad: Any, precision: int, show: Sequence[str]
 
 def _shape_text(data: np.ndarray) -> str:
     shape = "×".join(str(d) for d in data.shape) if data.ndim else "scalar"
-    return f"{shape}  {data.dtype}"
+    return f"{shape} · {data.dtype}"
 
 
 def node_label(name: str | None, data: Any, grad: Any, *, precision: int,
@@ -141,7 +141,7 @@ def node_label(name: str | None, data: Any, grad: Any, *, precision: int,
     if name:
         rows.append(f'<TR><TD COLSPAN="3"><B>{font(markup(name), size=12, color=ink)}</B>'
                     "</TD></TR>")
-    if is_array(data) and data.ndim > 0:
+    if is_array(data):
         rows.extend(_array_rows(data, grad, precision, show, scale, ink))
     else:
         value = float(data)
