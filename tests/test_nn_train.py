@@ -64,3 +64,25 @@ def test_binary_network_trains():
     net = Network([2, 3, 1], seed=2)
     net.fit(X, y, 0.1, maxiter=50, progress=False)
     assert np.mean(net.predict(X) == y) > 0.95
+
+
+def test_full_batch_sgd_step_is_one_gradient_descent_step():
+    X, y = blobs(12)
+    net = Network([2, 3, 3], seed=4)
+    before = {l: T.copy() for l, T in net.theta.items()}
+    D = net.backprop(X, y, 2.0).grad
+    net.fit(X, y, 2.0, method="sgd", maxiter=1, progress=False, batch_size=12, lr=0.3,
+            momentum=0.0)
+    for l in before:
+        np.testing.assert_allclose(net.theta[l], before[l] - 0.3 * D[l], rtol=1e-13)
+
+
+def test_minibatch_gradients_average_to_the_full_gradient():
+    """With λ scaled by b/m per batch, the batch D^(l) summed with weights b/m is D^(l)."""
+    X, y = blobs(12)
+    net = Network([2, 3, 3], seed=4)
+    full = net.backprop(X, y, 2.0).grad
+    halves = [net.backprop(X[rows], y[rows], 2.0 * 6 / 12).grad
+              for rows in (slice(0, 6), slice(6, 12))]
+    for l in full:
+        np.testing.assert_allclose((halves[0][l] + halves[1][l]) / 2, full[l], rtol=1e-12)

@@ -80,9 +80,11 @@ class Comparison:
 
     def __str__(self) -> str:
         cells = [_HEADER, *self._cells()]
+        title = "each method against the hand-coded vectorised backprop"
         widths = [max(len(row[i]) for row in cells) for i in range(len(_HEADER))]
         lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
         lines.insert(1, "  ".join("-" * w for w in widths))
+        lines.insert(0, title)
         verdict = "all agree" if self.ok else "DISAGREEMENT"
         lines.append(f"{verdict}: largest relative difference {self.max_relative:.3e}")
         return "\n".join(lines)

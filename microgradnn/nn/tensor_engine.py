@@ -4,7 +4,7 @@
 forward propagation written with Tensor ops, and J is the averaged, regularised cost:
 
     z^(l+1) = a^(l) Θ^(l)ᵀ                    (one row per example)
-    h^(l+1) = g(z^(l+1)),  a^(l+1) = [1, h^(l+1)]
+    h^(l+1) = g(z^(l+1)),  a^(l+1) = [1, h^(l+1)]  (h^(1) = x)
     J = (1/m) Σ [softplus(z^(L)) − y·z^(L)] + λ/(2m) Σ_l Σ_{j≥1} (Θ^(l)_ij)²
 
 After ``J.backward()`` every node holds ∂J/∂node: ``z[l].grad`` is δ^(l)/m row by row, so
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..tensor import Tensor, concatenate
+from ..tensor import Tensor
 from .backprop import Backprop, Layers
 
 __all__ = ["TensorGraph", "tensor_autodiff", "tensor_graph"]
@@ -26,40 +26,40 @@ __all__ = ["TensorGraph", "tensor_autodiff", "tensor_graph"]
 
 @dataclass
 class TensorGraph:
-    """The nodes of the network's graph: ``J``, ``theta[l]``, ``a[l]``, ``z[l]``, ``h[l]``
-    (g(z^(l)) before the bias column is added)."""
+    """The nodes of the network's graph: ``J``, ``theta[l]`` (Θ^(l)), ``z[l]`` (l ≥ 2) and
+    ``h[l]`` = a^(l) without its bias unit (l = 1..L−1; ``h[1]`` is x, a constant). The
+    output a^(L) = σ(z^(L)) is not a node: J is written from the logits z^(L)."""
 
     J: Tensor
     theta: dict[int, Tensor]
-    a: dict[int, Tensor]
-    z: dict[int, Tensor]
     h: dict[int, Tensor]
+    z: dict[int, Tensor]
 
 
 def tensor_graph(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float = 0.0,
                  activation: str = "sigmoid") -> TensorGraph:
-    """Forward propagation and J as a Tensor graph (call ``graph.J.backward()``)."""
+    """Forward propagation and J as a Tensor graph (call ``graph.J.backward()``).
+
+    Θ^(l) a^(l) is computed as h^(l) Θ^(l)[:, 1:]ᵀ + Θ^(l)[:, 0] (the bias unit's column
+    added instead of a column of ones prepended), so X is never copied.
+    """
     m, L = X.shape[0], len(Theta) + 1
-    ones = np.ones((m, 1))
     theta = {l: Tensor(T, requires_grad=True, name=f"Θ^({l})") for l, T in Theta.items()}
-    a = {1: Tensor(np.hstack([ones, X]), name="a^(1)")}
+    h: dict[int, Tensor] = {1: Tensor(X, name="x")}  # a^(1) = x, a_0 = 1 left implicit
     z: dict[int, Tensor] = {}
-    h: dict[int, Tensor] = {}
     for l in range(1, L):
-        z[l + 1] = a[l] @ theta[l].T  # z^(l+1) = Θ^(l) a^(l)
+        T = theta[l]
+        z[l + 1] = h[l] @ T[:, 1:].T + T[:, 0]  # z^(l+1) = Θ^(l) a^(l), with a_0 = 1
         z[l + 1].name = f"z^({l + 1})"
         if l + 1 < L:
-            h[l + 1] = getattr(z[l + 1], activation)()  # g(z^(l+1))
-            a[l + 1] = concatenate([ones, h[l + 1]], axis=1)  # prepend a_0 = 1
-        else:
-            a[L] = z[L].sigmoid()  # h_Θ(x) = a^(L)
-        a[l + 1].name = f"a^({l + 1})"
+            h[l + 1] = getattr(z[l + 1], activation)()  # a^(l+1) = g(z^(l+1)), no a_0
+            h[l + 1].name = f"a^({l + 1})"
     zL = z[L]
     J = (zL.softplus() - Y * zL).sum() / m  # −[y log σ(z) + (1−y) log(1−σ(z))], from logits
     if lam:
         J = J + (lam / (2.0 * m)) * sum((theta[l][:, 1:] ** 2).sum() for l in theta)
     J.name = "J"
-    return TensorGraph(J, theta, a, z, h)
+    return TensorGraph(J, theta, h, z)
 
 
 def tensor_autodiff(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float = 0.0,
@@ -71,6 +71,6 @@ def tensor_autodiff(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float = 0.
     graph = tensor_graph(Theta, X, Y, lam, activation)
     graph.J.backward()
     delta = {l: m * node.grad for l, node in graph.z.items()}  # δ^(l) = m ∂J/∂z^(l)
-    weighted = {l: m * node.grad for l, node in graph.h.items()}
+    weighted = {l: m * graph.h[l].grad for l in range(2, len(Theta) + 1)}
     D = {l: node.grad for l, node in graph.theta.items()}  # D^(l) = ∂J/∂Θ^(l)
     return _result(Theta, lam, graph.J.item(), delta, D, weighted, m, "tensor")

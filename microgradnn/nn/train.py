@@ -114,9 +114,12 @@ def _minibatch(net: Network, X: np.ndarray, Y: np.ndarray, lam: float, method: s
         for start in range(0, m, batch_size):
             rows = order[start:start + batch_size]
             opt.zero_grad()
-            result = bp.backprop_vectorised(Theta, X[rows], Y[rows], lam, net.activation)
+            # λ scaled by b/m: the minibatch's D = Δ_b/b + (λ/m)Θ, an unbiased estimate of
+            # the full D^(l) (with λ itself the penalty would weigh m/b times too much)
+            lam_b = lam * len(rows) / m
+            result = bp.backprop_vectorised(Theta, X[rows], Y[rows], lam_b, net.activation)
             for l, p in params.items():
-                p.grad = result.grad[l]  # ∂J_batch/∂Θ^(l) = D^(l) of the minibatch
+                p.grad = result.grad[l]  # D^(l) of the minibatch
             opt.step()
         J = bp.cost(Theta, X, Y, lam, net.activation)
         history.cost.append(J)
