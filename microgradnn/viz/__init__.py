@@ -13,5 +13,13 @@ from __future__ import annotations
 from .graph import draw_graph
 from .network import draw_network
 from .render import Drawing, GraphvizNotFound
+from .steps import BackwardSteps, backward_steps
 
-__all__ = ["Drawing", "GraphvizNotFound", "draw_graph", "draw_network"]
+__all__ = [
+    "BackwardSteps",
+    "Drawing",
+    "GraphvizNotFound",
+    "backward_steps",
+    "draw_graph",
+    "draw_network",
+]

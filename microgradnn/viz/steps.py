@@ -1,0 +1,161 @@
+"""``backward_steps(root)``: the backward sweep, one frame per node it completes.
+
+The sweep walks the graph in reverse topological order, root first; when it reaches a
+node, every use of that node has already sent its contribution, so the node's δ is final.
+Frame 0 is the forward pass (every δ "—"); frame k shows the δ of the first k nodes the
+sweep completes, with the k-th outlined. The δ come from :func:`microgradnn.grad` (the
+one shared sweep), so building the frames leaves every node's ``.grad`` untouched.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..autodiff import Node, grad, topological_order
+from . import style
+from .graph import _check_options, build
+from .labels import colour_value, is_array, scale_values
+from .render import Drawing
+
+__all__ = ["BackwardSteps", "backward_steps"]
+
+DEFAULT_MAX_NODES = 150  # every frame is a full drawing; longer sweeps make huge pages
+
+
+class BackwardSteps:
+    """The frames of one backward sweep (see the module docstring).
+
+    ``len(steps)`` frames (nodes + 1); ``steps[k]`` is frame k as a :class:`Drawing`;
+    ``steps.captions[k]`` says what frame k adds; ``save_svgs(dir)`` writes numbered SVGs;
+    ``save_html(path)`` one self-contained page with a slider and a play button.
+    """
+
+    def __init__(self, root: Node, order: Sequence[Node], grads: Sequence[Any], *,
+                 precision: int, rankdir: str, show: Sequence[str]) -> None:
+        self.root = root
+        self.order = list(order)
+        self.grads = list(grads)
+        self.options = {"precision": precision, "rankdir": rankdir, "show": tuple(show)}
+        self.scale = style.DivergingScale(scale_values(self.grads))
+        # the sweep's order: root first, each node once its δ is complete
+        self.sweep = list(range(len(self.order) - 1, -1, -1))
+        index = {node: i for i, node in enumerate(self.order)}
+        self.uses = [0] * len(self.order)  # how many op inputs each node feeds
+        for node in self.order:
+            for parent in node.parents:
+                self.uses[index[parent]] += 1
+        self.captions = [self._caption(k) for k in range(len(self))]
+        self._frames: dict[int, Drawing] = {}
+        self._svgs: list[str] | None = None
+
+    def __len__(self) -> int:
+        return len(self.order) + 1
+
+    def __iter__(self) -> Iterator[Drawing]:
+        return (self[k] for k in range(len(self)))
+
+    def __getitem__(self, k: int) -> Drawing:
+        if not -len(self) <= k < len(self):
+            raise IndexError(f"backward_steps: frame {k} out of range 0..{len(self) - 1}")
+        k %= len(self)
+        if k not in self._frames:
+            done = set(self.sweep[:k])
+            grads = [g if i in done else None for i, g in enumerate(self.grads)]
+            current = self.sweep[k - 1] if k else None
+            self._frames[k] = build(self.order, grads, scale=self.scale, current=current,
+                                    caption=style.font(style.escape(self.captions[k]),
+                                                       size=13),
+                                    **self.options)  # type: ignore[arg-type]
+        return self._frames[k]
+
+    def _caption(self, k: int) -> str:
+        n = len(self.order)
+        if k == 0:
+            return (f"step 0 of {n}: the forward pass is done, no δ yet; the sweep starts "
+                    f"at {self.root.label()}")
+        i = self.sweep[k - 1]
+        node = self.order[i]
+        value = self.grads[i]
+        text = (style.format_number(float(value), self.options["precision"])  # type: ignore[arg-type]
+                if value is not None and not is_array(value)
+                else _array_text(value, self.options["precision"]))  # type: ignore[arg-type]
+        if k == 1:
+            why = "the seed, ∂root/∂root"
+        else:
+            users = self.uses[i]
+            why = (f"the sum over its {users} use{'s' if users != 1 else ''} of "
+                   "δ(use) × ∂use/∂node")
+        return f"step {k} of {n}: δ of {node.label()} = {text}  ({why})"
+
+    def svgs(self) -> list[str]:
+        """Every frame rendered to SVG text (needs Graphviz's ``dot``)."""
+        if self._svgs is None:
+            self._svgs = [frame.svg() for frame in self]
+        return list(self._svgs)
+
+    def save_svgs(self, directory: str | os.PathLike[str]) -> list[Path]:
+        """Write ``step_000.svg``, ``step_001.svg``, ... into ``directory``; return the paths."""
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        width = max(3, len(str(len(self) - 1)))
+        paths = []
+        for k, svg in enumerate(self.svgs()):
+            path = out / f"step_{k:0{width}d}.svg"
+            path.write_text(svg, encoding="utf-8")
+            paths.append(path)
+        return paths
+
+    def html(self, title: str | None = None) -> str:
+        """One self-contained HTML page: inline SVGs, a slider and a play button."""
+        from .html import page
+
+        return page(self.svgs(), self.captions,
+                    title or f"Backward sweep through {self.root.label()}")
+
+    def save_html(self, path: str | os.PathLike[str], title: str | None = None) -> Path:
+        """Write :meth:`html` to ``path`` (no network access, no external scripts)."""
+        out = Path(path)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(self.html(title), encoding="utf-8")
+        return out
+
+    def _repr_html_(self) -> str:
+        from .html import iframe
+
+        return iframe(self.html())
+
+
+def _array_text(value: Any, precision: int) -> str:
+    if value is None:
+        return style.MISSING
+    c = colour_value(value)
+    return f"array {value.shape}, largest |entry| {style.format_number(abs(c or 0.0), precision)}"
+
+
+def backward_steps(
+    root: Node,
+    gradient: Any = None,
+    *,
+    precision: int = 4,
+    rankdir: str = "LR",
+    show: Sequence[str] = ("value", "grad"),
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+) -> BackwardSteps:
+    """The backward sweep of ``root``'s graph as frames, one per node it completes.
+
+    ``gradient`` seeds the sweep as in ``root.backward(gradient)``; the other options are
+    :func:`draw_graph`'s. Nodes' ``.grad`` are left as they were.
+    """
+    options = _check_options(root, precision, rankdir, show, max_nodes, None,
+                             "backward_steps")
+    order = topological_order(root)
+    if max_nodes is not None and len(order) > max_nodes:
+        raise ValueError(
+            f"backward_steps: the graph behind {root.label()} has {len(order):,} nodes, more "
+            f"than max_nodes={max_nodes:,}; each node is one frame. Step through a smaller "
+            "graph, or raise max_nodes.")
+    grads = grad(root, order, gradient, allow_unused=True)
+    return BackwardSteps(root, order, grads, **options)
