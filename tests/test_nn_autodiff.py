@@ -149,3 +149,12 @@ def test_engines_report_the_lectures_weighted_sums(engine):
     assert auto.weighted.keys() == hand.weighted.keys() == {2, 3}
     for l in hand.weighted:
         np.testing.assert_allclose(auto.weighted[l], hand.weighted[l], rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize(("sizes", "m"), [((4, 6, 2), 7), ((2, 3, 3, 1), 4)])
+def test_check_gradients_other_sizes(sizes, m):
+    cmp = mg.nn.check_gradients(0.5, sizes=sizes, m=m)
+    assert cmp.ok, cmp
+    assert cmp.reference.delta[len(sizes)].shape == (m, sizes[-1])
+    with pytest.raises(ValueError, match=r"m must be a positive integer, got 0"):
+        mg.nn.check_gradients(sizes=sizes, m=0)

@@ -45,19 +45,21 @@ def lecture_network(activation: str = "sigmoid") -> Network:
 CHECK_ENGINES = ("loop", "tensor", "scalar", "numerical")
 
 
-def check_gradients(lam: float = 0.0, *, engines: Sequence[str] = CHECK_ENGINES
-                    ) -> Comparison:
-    """The course's gradient check (checkNNGradients): sizes 3-5-3, m = 5.
+def check_gradients(lam: float = 0.0, *, sizes: Sequence[int] = (3, 5, 3), m: int = 5,
+                    engines: Sequence[str] = CHECK_ENGINES) -> Comparison:
+    """The course's gradient check (checkNNGradients): by default sizes 3-5-3, m = 5.
 
     Θ^(l) = debug_weights(s_{l+1}, s_l); X = debug_weights(m, s_1 − 1) (m × s_1);
-    labels y^(t) = 1 + (t mod 3) in the course's 1-based numbering, i.e. t mod 3 here.
+    labels y^(t) = 1 + (t mod K) in the course's 1-based numbering, i.e. t mod K here
+    (t mod 2 when K = 1, so that both 0/1 labels occur).
     Returns the :class:`Comparison`; ``cmp.relative("numerical", "D unrolled")`` is the
-    course's number norm(numgrad − grad)/norm(numgrad + grad), which must be below 1e-9.
-    PyTorch is left out by default (importing it takes longer than the check); pass
-    ``engines=(..., "torch")`` to include it.
+    course's number norm(numgrad − grad)/norm(numgrad + grad), which must be below 1e-9
+    (``cmp.ok`` holds every row to that). PyTorch is left out by default (importing it
+    takes longer than the check); pass ``engines=(..., "torch")`` to include it.
     """
-    input_size, hidden_size, num_labels, m = 3, 5, 3, 5
-    net = Network([input_size, hidden_size, num_labels], init="debug")
-    X = debug_weights(m, input_size - 1)
-    y = np.arange(1, m + 1) % num_labels  # 1 + mod(1:m, 3) in 1-based labels
+    if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 1:
+        raise ValueError(f"check_gradients: m must be a positive integer, got {m!r}")
+    net = Network(sizes, init="debug")
+    X = debug_weights(int(m), net.sizes[0] - 1)
+    y = np.arange(1, m + 1) % max(net.K, 2)  # 1 + mod(1:m, K) in 1-based labels
     return net.compare(X, y, lam, engines=engines, numerical_tolerance=1e-9)
