@@ -130,7 +130,7 @@ def labels(y: Any, m: int, K: int, caller: str) -> np.ndarray:
 
 
 def lam(value: Any, caller: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value) \
-            or value < 0:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or \
+            not np.isfinite(float(value)) or value < 0:
         raise ValueError(f"{caller}: lam (λ) must be a finite number >= 0, got {value!r}")
     return float(value)

@@ -131,21 +131,28 @@ def torch_autodiff(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float,
     T = {l: torch.tensor(Theta[l], dtype=torch.float64, requires_grad=True) for l in Theta}
     a = torch.tensor(X, dtype=torch.float64)
     ones = torch.ones((m, 1), dtype=torch.float64)
-    z = {}
+    z, h = {}, {}
     for l in range(1, L):
         z[l + 1] = torch.cat([ones, a], dim=1) @ T[l].T
         z[l + 1].retain_grad()
-        a = g(z[l + 1])
+        a = h[l + 1] = g(z[l + 1])
+        a.retain_grad()
     target = torch.tensor(Y, dtype=torch.float64)
     J = torch.nn.functional.binary_cross_entropy_with_logits(
         z[L], target, reduction="sum") / m
     J = J + lam / (2 * m) * sum((T[l][:, 1:] ** 2).sum() for l in T)
     J.backward()
-    delta = {l: m * z[l].grad.numpy() for l in range(2, L + 1)}
-    D = {l: T[l].grad.numpy() for l in T}
+    def grad(t: torch.Tensor) -> np.ndarray:
+        if t.grad is None:  # pragma: no cover - every tensor here is on the path to J
+            raise RuntimeError("torch_autodiff: backward did not reach a retained tensor")
+        return t.grad.numpy()
+
+    delta = {l: m * grad(z[l]) for l in range(2, L + 1)}
+    weighted = {l: m * grad(h[l]) for l in range(2, L)}
+    D = {l: grad(T[l]) for l in T}
     from .graph import _result
 
-    return _result(Theta, lam, J.item(), delta, D, {}, m, "torch")
+    return _result(Theta, lam, J.item(), delta, D, weighted, m, "torch")
 
 
 def _available(method: str) -> bool:

@@ -81,7 +81,16 @@ class ScalarGraph:
 
     def delta(self, l: int) -> np.ndarray:
         """δ^(l) read from the z-node grads (after ``cost.backward()``)."""
-        return np.array([np.nan if n.grad is None else n.grad for n in self.z[l]])
+        return _grads(self.z[l])
+
+    def weighted(self, l: int) -> np.ndarray:
+        """Σ_i Θ^(l)_ij δ_i^(l+1) for j = 1..s_l, read from the a-node grads (l < L)."""
+        return _grads(self.a[l][1:])
+
+
+def _grads(nodes: list[Scalar] | list[Scalar | None]) -> np.ndarray:
+    """The nodes' grads as an array (NaN where a backward pass has not reached)."""
+    return np.array([np.nan if n is None or n.grad is None else n.grad for n in nodes])
 
 
 def _theta_nodes(Theta: Layers) -> dict[int, list[list[Scalar]]]:
@@ -95,23 +104,23 @@ def _forward(theta: dict[int, list[list[Scalar]]], x: np.ndarray, y: np.ndarray,
     """Forward propagation of one example through Scalar nodes (``tag`` marks the example
     in the names when several share one graph)."""
     L = len(theta) + 1
-    a: dict[int, list[Scalar | None]] = {
+    # units[l][j] is a_j^(l), with the bias unit a_0^(l) = 1 at j = 0 for l < L
+    units: dict[int, list[Scalar]] = {
         1: [Scalar(1.0, name=f"a^(1)_0{tag}")]
         + [Scalar(float(v), name=f"a^(1)_{j}{tag}") for j, v in enumerate(x, start=1)]}
     z: dict[int, list[Scalar]] = {}
     for l in range(1, L):
-        inputs = a[l]
         z[l + 1] = []
-        units: list[Scalar | None] = [Scalar(1.0, name=f"a^({l + 1})_0{tag}") if l + 1 < L
-                                      else None]
+        units[l + 1] = [Scalar(1.0, name=f"a^({l + 1})_0{tag}")] if l + 1 < L else []
         for i, row in enumerate(theta[l], start=1):
-            zi = Scalar.dot(row, inputs)  # z_i^(l+1) = Σ_j Θ^(l)_ij a_j^(l)
+            zi = Scalar.dot(row, units[l])  # z_i^(l+1) = Σ_j Θ^(l)_ij a_j^(l)
             zi.name = f"z^({l + 1})_{i}{tag}"
             ai = zi.sigmoid() if l + 1 == L else _g(zi, activation)  # a_i^(l+1) = g(z_i^(l+1))
             ai.name = f"a^({l + 1})_{i}{tag}"
             z[l + 1].append(zi)
-            units.append(ai)
-        a[l + 1] = units
+            units[l + 1].append(ai)
+    a: dict[int, list[Scalar | None]] = {l: list(u) for l, u in units.items() if l < L}
+    a[L] = [None, *units[L]]  # the output layer has no bias unit
     costs = []
     for k, (zk, yk) in enumerate(zip(z[L], y), start=1):
         c = _example_cost(zk, float(yk))
@@ -140,8 +149,7 @@ def _scalar_autodiff(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float,
     J.backward()
     L = len(Theta) + 1
     delta = {l: m * np.array([g.delta(l) for g in graphs]) for l in range(2, L + 1)}
-    weighted = {l: m * np.array([[n.grad for n in g.a[l][1:]] for g in graphs])
-                for l in range(2, L)}
+    weighted = {l: m * np.array([g.weighted(l) for g in graphs]) for l in range(2, L)}
     D = {l: np.array([[w.grad for w in row] for row in theta[l]]) for l in theta}
     return _result(Theta, lam, J.data, delta, D, weighted, m, "scalar")
 
