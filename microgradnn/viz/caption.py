@@ -78,9 +78,9 @@ def delta_caption(ex: Example, hl: tuple[int, int], precision: int) -> str:
             f"= {_num(s, precision)} × {_num(gp, precision)} = {format_number(value, precision)}",
         ]
         if ex.activation == "sigmoid":
-            a = markup(f"a_{j}^({l})")
+            a_j = markup(f"a_{j}^({l})")
             lines.append(font(f"Σ is the lecture's weighted sum of the δ to the right; "
-                              f"g′({markup(f'z_{j}^({l})')}) = {a}(1 − {a}) for the sigmoid",
+                              f"g′({markup(f'z_{j}^({l})')}) = {a_j}(1 − {a_j}) for the sigmoid",
                               size=10, color=MUTED))
     body = "".join(f'<TR><TD ALIGN="LEFT">{font(line, size=12, color=INK)}</TD></TR>'
                    for line in lines)

@@ -72,7 +72,7 @@ def _mono(text: str, ink: str | None = None) -> str:
 
 def _summary(l: int | None, members: list[Node], precision: int,
              ink: str) -> str:
-    kinds = Counter()
+    kinds: Counter[str] = Counter()
     for node in members:
         found = layer_of(node.name)
         kinds[found[0] if found else "op"] += 1

@@ -53,7 +53,7 @@ class Drawing(graphviz.Digraph):
     ``dot`` is missing, shows how to install it followed by the source.
     """
 
-    def render(  # type: ignore[override]
+    def render(
         self,
         outfile: str | os.PathLike[str] | None = None,
         *,
@@ -77,7 +77,7 @@ class Drawing(graphviz.Digraph):
             warnings.simplefilter("ignore", graphviz.UnknownSuffixWarning)
             return self._call(super().render, outfile=path, format=fmt, view=view, **kwargs)
 
-    def pipe(self, format: str | None = None, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def pipe(self, format: str | None = None, *args: Any, **kwargs: Any) -> Any:
         """Like ``graphviz.Digraph.pipe``, raising :class:`GraphvizNotFound` without ``dot``."""
         return self._call(super().pipe, format, *args, **kwargs)
 

@@ -201,8 +201,9 @@ class DivergingScale:
             cells.append(f'<TD BGCOLOR="{self.fill(v)}" WIDTH="34" HEIGHT="12"></TD>')
             numbers.append(f'<TD>{font(format_number(v, min(precision, 3)), size=8)}</TD>')
         head = (f'<TR><TD COLSPAN="{len(stops)}">{font(escape(title), size=9)}</TD></TR>')
+        missing = ""
         if note:
-            note = ('<TR><TD COLSPAN="5">'
-                    + font(escape(f"no δ yet: {MISSING}"), size=8, color=MUTED) + "</TD></TR>")
+            missing = ('<TR><TD COLSPAN="5">'
+                       + font(escape(f"no δ yet: {MISSING}"), size=8, color=MUTED) + "</TD></TR>")
         return (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="1">{head}'
-                f'<TR>{"".join(cells)}</TR><TR>{"".join(numbers)}</TR>{note or ""}</TABLE>')
+                f'<TR>{"".join(cells)}</TR><TR>{"".join(numbers)}</TR>{missing}</TABLE>')
