@@ -228,3 +228,13 @@ def test_show_selects_rows():
     assert fmt(o.data) in only_values
     only_grads = texts(mg.draw_graph(o, show="grad", rankdir="TB").svg())
     assert "value" not in only_grads and "δ" in only_grads
+
+
+def test_a_lone_leaf_and_the_legend_before_any_backward():
+    x = mg.Scalar(2.5, name="x")
+    shown = texts(mg.draw_graph(x).svg())
+    assert "x" in shown and fmt(2.5) in shown and style.MISSING in shown
+    assert any("until a backward pass" in t for t in shown)  # no colour bar of zeros
+    x.backward()
+    shown = texts(mg.draw_graph(x).svg())
+    assert fmt(1.0) in shown and not any("until a backward pass" in t for t in shown)

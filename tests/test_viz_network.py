@@ -169,3 +169,15 @@ def test_bad_arguments_name_what_was_wrong(lecture, kwargs, error, message):
     args = {"net": net, "x": x, "y": y, **kwargs}
     with pytest.raises(error, match=message):
         mg.draw_network(args.pop("net"), args.pop("x"), args.pop("y"), **args)
+
+
+def test_caption_uses_the_network_activation():
+    net = lecture_network("tanh")
+    x, y = net.example
+    bp = net.backprop(x[None, :], y)
+    caption = " ".join(texts(mg.draw_network(net, x, y, highlight=(3, 2)).svg()))
+    weighted = net.theta[3][:, 2] @ bp.delta[4][0]
+    g_prime = 1.0 - np.tanh(net.forward(x[None, :]).z[3][0, 1]) ** 2
+    assert weighted * g_prime == pytest.approx(bp.delta[3][0, 1], rel=1e-12)
+    assert f"= {fmt(weighted)} × {fmt(g_prime)} = {fmt(bp.delta[3][0, 1])}" in caption
+    assert "sigmoid" not in caption

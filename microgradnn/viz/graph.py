@@ -155,7 +155,12 @@ def build(
                 add(f"\tn{p} -> op{i}\n")
         add(f"\top{i} -> n{i}\n")
     body.extend(lines)
-    body.append(f"\tlegend [label=<{scale.legend(precision)}> shape=plain]\n")
+    if any(g is not None for g in grads):
+        legend = scale.legend(precision)
+    else:
+        legend = style.font(style.escape(f"δ = ∂root/∂node: {style.MISSING} until a backward "
+                                         "pass reaches the node"), size=9, color=style.MUTED)
+    body.append(f"\tlegend [label=<{legend}> shape=plain]\n")
     if caption:
         g.attr(label=f"<{caption}>", labelloc="b", labeljust="l", fontsize="12")
     return g

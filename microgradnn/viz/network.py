@@ -117,13 +117,13 @@ def visible_units(size: int, max_units: int, keep: int | None = None) -> list[in
 
 
 def _unit_label(ex: Example, l: int, j: int, precision: int, ink: str) -> str:
-    """a_j^(l) (x_j for the inputs) and δ_j^(l) with their values."""
+    """a_j^(l) (for the inputs a^(1) = x) and δ_j^(l) with their values."""
     def row(symbol: str, value: float) -> str:
         number = font(format_number(value, precision), face=style.MONO, color=ink)
         return (f'<TR><TD ALIGN="LEFT">{font(markup(symbol), color=ink)}</TD>'
                 f'<TD WIDTH="4"></TD><TD ALIGN="RIGHT">{number}</TD></TR>')
 
-    rows = [row(f"x_{j}" if l == 1 else f"a_{j}^({l})", ex.a[l][j - 1])]
+    rows = [row(f"a_{j}^({l})", ex.a[l][j - 1])]
     if ex.delta is not None and l >= 2:
         rows.append(row(f"δ_{j}^({l})", ex.delta[l][j - 1]))
     return style.table(rows, cellpadding=1)
@@ -132,14 +132,16 @@ def _unit_label(ex: Example, l: int, j: int, precision: int, ink: str) -> str:
 def _edge_attrs(ex: Example, l: int, i: int, j: int, precision: int, weights: bool | str,
                 emphasis: str | None, top: float) -> str:
     w = float(ex.theta[l][i - 1, j])
-    attrs = [f'penwidth="{0.6 + 2.2 * abs(w) / top if top else 1.0:.2f}"']
+    width = 0.6 + 2.2 * abs(w) / top if top else 1.0
+    attrs = []
     if w == 0.0:
         attrs.append('style="dashed"')
     if emphasis == "on":
-        attrs.append(f'color="{HIGHLIGHT}" penwidth="2.8" fontcolor="{HIGHLIGHT}"')
+        width = max(width, 1.2) + 1.2
+        attrs.append(f'color="{HIGHLIGHT}" fontcolor="{HIGHLIGHT}"')
     elif emphasis == "off":
         attrs.append(f'color="{style.FADED}" fontcolor="#bbbbbb"')
-    attrs.append(f'tooltip="{theta_name(l, i, j)} = {w!r}"')
+    attrs.append(f'penwidth="{width:.2f}" tooltip="{theta_name(l, i, j)} = {w!r}"')
     if weights == "all" or (weights and emphasis == "on"):
         text = markup(theta_name(l, i, j))
         attrs.append(f"label=<{text} = {format_number(w, min(precision, 3))}>")
