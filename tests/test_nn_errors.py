@@ -100,3 +100,15 @@ def test_bad_options(net):
         net.set_unrolled(np.zeros(3))
     with pytest.raises(ValueError, match=r"scalar_graph: x has 5 rows"):
         net.scalar_graph(X5, np.zeros(5, dtype=int))
+
+
+def test_huge_finite_x_is_accepted(net):
+    from microgradnn.nn import _validate
+
+    X = np.full((2, 3), 1e308)  # the sum overflows, every entry is finite
+    np.testing.assert_array_equal(_validate.features(X, 3, "test"), X)
+
+
+def test_thetas_as_a_list():
+    net = Network([3, 5, 3], thetas=[debug_weights(5, 3), debug_weights(3, 5)])
+    np.testing.assert_array_equal(net.theta[2], debug_weights(3, 5))

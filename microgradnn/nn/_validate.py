@@ -86,8 +86,12 @@ def features(X: Any, s1: int, caller: str) -> np.ndarray:
                          f"units; expected (m, {s1})")
     if A.shape[0] == 0:
         raise ValueError(f"{caller}: X has no rows; expected at least one example")
-    bad = ~np.isfinite(A)
-    if bad.any():
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = A.sum()
+    if not np.isfinite(total):  # cheap first test: any NaN or inf makes the sum non-finite
+        bad = ~np.isfinite(A)
+        if not bad.any():
+            return A  # only the sum overflowed; every entry is finite
         t, j = np.argwhere(bad)[0]
         raise ValueError(f"{caller}: X contains NaN or inf (first {A[t, j]} at row {t}, "
                          f"column {j}); expected finite numbers")
