@@ -27,13 +27,21 @@ FIT_TARGET = 5.0  # seconds, digits, L-BFGS-B, 100 iterations
 
 
 def best(fn: Callable[[], object], repeat: int) -> float:
-    fn()  # warm up
-    times = []
+    return interleaved({"fn": fn}, repeat)["fn"]
+
+
+def interleaved(fns: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
+    """Best time of each function, run round-robin so that load on a shared machine falls
+    on every candidate alike."""
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for fn in fns.values():
+        fn()  # warm up
     for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return {name: min(t) for name, t in times.items()}
 
 
 def tuned_numpy(T1: np.ndarray, T2: np.ndarray, X: np.ndarray, Y: np.ndarray, lam: float
@@ -99,14 +107,13 @@ def main() -> int:
     import torch
 
     tX, tY = torch.tensor(X), torch.tensor(Y)
-    rows = [
-        ("tuned NumPy (peer)", best(lambda: tuned_numpy(T1, T2, X, Y, lam), args.repeat)),
-        ("PyTorch CPU float64 (peer)", best(lambda: torch_step(T1, T2, tX, tY, lam),
-                                            args.repeat)),
-        ("net.backprop (vectorised)", best(lambda: net.backprop(X, y, lam), args.repeat)),
-        ("net.autodiff(engine='tensor')",
-         best(lambda: net.autodiff(X, y, lam, engine="tensor"), args.repeat)),
-    ]
+    timed = interleaved({
+        "tuned NumPy (peer)": lambda: tuned_numpy(T1, T2, X, Y, lam),
+        "PyTorch CPU float64 (peer)": lambda: torch_step(T1, T2, tX, tY, lam),
+        "net.backprop (vectorised)": lambda: net.backprop(X, y, lam),
+        "net.autodiff(engine='tensor')": lambda: net.autodiff(X, y, lam, engine="tensor"),
+    }, args.repeat)
+    rows = list(timed.items())
     numpy_time = rows[0][1]
     print(f"course workload: X {m}×400, sizes 400-25-10, λ = {lam}; J and both D^(l); "
           f"best of {args.repeat}")

@@ -112,3 +112,11 @@ def test_huge_finite_x_is_accepted(net):
 def test_thetas_as_a_list():
     net = Network([3, 5, 3], thetas=[debug_weights(5, 3), debug_weights(3, 5)])
     np.testing.assert_array_equal(net.theta[2], debug_weights(3, 5))
+
+
+def test_scalar_engine_refuses_a_huge_graph():
+    net = Network([400, 25, 10], seed=0)
+    X = np.zeros((300, 400))
+    with pytest.raises(ValueError, match=r"engine='scalar' would build a graph of about "
+                                         r"6,171,000 edges for m = 300 .* use engine='tensor'"):
+        net.autodiff(X, np.zeros(300, dtype=int), engine="scalar")

@@ -137,9 +137,20 @@ def scalar_graph(Theta: Layers, x: np.ndarray, y: np.ndarray,
     return _forward(_theta_nodes(Theta), x, y, activation)
 
 
+# A Scalar graph of m examples has about 2·m·(number of weights) edges; past this many it
+# would take minutes and gigabytes, so the scalar engine refuses and points to the tensor one.
+SCALAR_EDGE_LIMIT = 5_000_000
+
+
 def _scalar_autodiff(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float,
                      activation: str) -> Backprop:
     m = X.shape[0]
+    edges = 2 * m * sum(T.size for T in Theta.values())
+    if edges > SCALAR_EDGE_LIMIT:
+        raise ValueError(
+            f"autodiff: engine='scalar' would build a graph of about {edges:,} edges for "
+            f"m = {m} examples (limit {SCALAR_EDGE_LIMIT:,}); use engine='tensor', or fewer "
+            "examples, for a network this size")
     theta = _theta_nodes(Theta)
     graphs = [_forward(theta, X[t], Y[t], activation, tag=f"[{t}]") for t in range(m)]
     weights = [w for rows in theta.values() for row in rows for w in row[1:]]  # j ≥ 1
