@@ -7,7 +7,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench graphviz clean
+.PHONY: demo test lint docs bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,13 +15,12 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-graphviz:
-	@scripts/install-graphviz.sh
-
-demo: $(STAMP) graphviz
+demo: $(STAMP)
+	@scripts/install-system-deps.sh graphviz
 	$(VENV)/bin/microgradnn demo
 
-test: $(STAMP) graphviz lint
+test: $(STAMP) lint
+	@scripts/install-system-deps.sh graphviz chromium
 	$(PY) -m pytest
 
 lint: $(STAMP)

@@ -1,6 +1,12 @@
 """The ``microgradnn`` command (also ``python -m microgradnn``).
 
-    microgradnn demo     a neuron, tanh(x1·w1 + x2·w2 + b): forward, backward, every δ
+    microgradnn demo   [--out DIR]                      the lecture's network, every δ four ways
+    microgradnn check  [--sizes 3 5 3] [-m 5] [--lam 3] the course's gradient check
+    microgradnn render EXPR --var x=2 ... [-o FILE]     draw any scalar expression with its δ's
+    microgradnn train digits [--hidden 25] ...          the course's network on real digits
+
+Usage errors (unknown options, malformed expressions, bad values, an output that cannot be
+written) print one line to stderr and exit with status 2; a failed check exits with 1.
 """
 
 from __future__ import annotations
@@ -8,24 +14,15 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import Scalar, topological_order
 
+USAGE_ERROR = 2
 
-def neuron() -> Scalar:
-    """The classic neuron o = tanh(x1·w1 + x2·w2 + b), with every node named."""
-    x1, x2 = Scalar(2.0, name="x1"), Scalar(0.0, name="x2")
-    w1, w2 = Scalar(-3.0, name="w1"), Scalar(1.0, name="w2")
-    b = Scalar(6.8813735870195432, name="b")
-    x1w1 = x1 * w1
-    x1w1.name = "x1·w1"
-    x2w2 = x2 * w2
-    x2w2.name = "x2·w2"
-    n = x1w1 + x2w2 + b
-    n.name = "n"
-    o = n.tanh()
-    o.name = "o"
-    return o
+
+class UsageError(Exception):
+    """A problem with what the user asked for: reported in one line, exit status 2."""
 
 
 def node_table(root: Scalar) -> str:
@@ -41,34 +38,184 @@ def node_table(root: Scalar) -> str:
     return "\n".join(lines)
 
 
+def _writable_dir(path: Path) -> Path:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".microgradnn-write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as error:
+        raise UsageError(f"cannot write to --out {str(path)!r}: {error.strerror or error}"
+                         ) from None
+    return path
+
+
+# ----------------------------------------------------------------------------- commands
 def cmd_demo(args: argparse.Namespace) -> int:
-    o = neuron()
-    print("o = tanh(x1·w1 + x2·w2 + b)\n")
-    print("forward pass:")
-    print(node_table(o))
-    o.backward()
-    print("\nafter o.backward(), each node's grad is ∂o/∂node:")
-    print(node_table(o))
+    from .demo import lecture_demo
+
+    out = _writable_dir(args.out)
+    return 0 if lecture_demo(out) else 1
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .nn import check_gradients
+
+    if len(args.sizes) < 2:
+        raise UsageError(f"--sizes needs at least two layers (input and output), got "
+                         f"{' '.join(map(str, args.sizes))}")
+    if any(s < 1 for s in args.sizes) or args.m < 1:
+        raise UsageError("--sizes and -m must be positive integers")
+    if args.lam < 0:
+        raise UsageError(f"--lam must be >= 0, got {args.lam}")
+    result = check_gradients(args.lam, sizes=args.sizes, m=args.m)
+    relative = result.relative("numerical", "D unrolled")
+    print(result)
+    ok = relative < 1e-9
+    print(f"\nrelative difference norm(num − grad)/norm(num + grad) = {relative:.3e}: "
+          f"{'PASS' if ok else 'FAIL'} (must be < 1e-9)")
+    return 0 if ok else 1
+
+
+def _variables(pairs: Sequence[str]) -> dict[str, float]:
+    values: dict[str, float] = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        name = name.strip()
+        if not sep or not name.isidentifier():
+            raise UsageError(f"--var expects NAME=NUMBER, got {pair!r}")
+        try:
+            values[name] = float(text)
+        except ValueError:
+            raise UsageError(f"--var {name}: {text!r} is not a number") from None
+    return values
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from .expr import ExpressionError, evaluate
+
+    try:
+        root = evaluate(args.expression, _variables(args.var))
+    except ExpressionError as error:
+        raise UsageError(str(error)) from None
+    except (ValueError, ZeroDivisionError, OverflowError) as error:
+        raise UsageError(f"cannot evaluate {args.expression!r}: {error}") from None
+    root.backward()
+    print(node_table(root))
+    if args.output is not None:
+        from .viz import draw_graph
+
+        suffix = args.output.suffix.lower().lstrip(".")
+        if suffix not in {"svg", "png", "pdf", "dot"}:
+            raise UsageError(f"-o {str(args.output)!r}: the suffix must be .svg, .png, .pdf "
+                             "or .dot")
+        _writable_dir(args.output.parent if str(args.output.parent) else Path("."))
+        draw_graph(root).render(outfile=args.output)
+        print(f"\nwrote {args.output}")
     return 0
 
 
+def cmd_train(args: argparse.Namespace) -> int:
+    from .digits import save_hidden_units, train_digits
+
+    if args.hidden < 1 or args.maxiter < 1:
+        raise UsageError("--hidden and --maxiter must be positive integers")
+    if args.lam < 0:
+        raise UsageError(f"--lam must be >= 0, got {args.lam}")
+    out = _writable_dir(args.out)
+    result = train_digits(hidden=args.hidden, lam=args.lam, method=args.method,
+                          maxiter=args.maxiter, progress=not args.quiet)
+    print(result.summary())
+    save_hidden_units(result.net, out / "hidden_units.png")
+    result.net.save(out / "weights.npz")
+    print(f"\nwrote {out / 'hidden_units.png'} and {out / 'weights.npz'}")
+    return 0
+
+
+# ------------------------------------------------------------------------------ parser
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, no traceback
+        self.print_usage(sys.stderr)
+        self.exit(USAGE_ERROR, f"{self.prog}: error: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="microgradnn",
-        description="See and check backpropagation: computation graphs with δ on every node.",
+        description="See and check backpropagation: computation graphs with δ on every node, "
+                    "in the notation of Andrew Ng's Machine Learning course.",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    demo = sub.add_parser("demo", help="forward and backward through a neuron, every node's δ",
-                          description="Build tanh(x1·w1 + x2·w2 + b), run backward, and print "
-                                      "each node's value and gradient.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
+                                parser_class=_Parser)
+
+    demo = sub.add_parser(
+        "demo", help="the lecture's 2-2-2-1 network: forward pass, every δ four ways, pictures",
+        description="Forward and back through the lecture's 2-2-2-1 network on one example; "
+                    "print every δ_j^(l) by hand-coded backprop, the tensor engine, the scalar "
+                    "engine and central differences; run the course's gradient check; write "
+                    "network.svg, delta_2_2.svg, graph.svg and backward.html. Exit 0 when all "
+                    "agree.")
+    demo.add_argument("--out", type=Path, default=Path("out/demo"), metavar="DIR",
+                      help="where to write the pictures (default: out/demo)")
     demo.set_defaults(run=cmd_demo)
+
+    check = sub.add_parser(
+        "check", help="the course's gradient check (checkNNGradients)",
+        description="Backprop against central differences on a network with the course's "
+                    "debug weights and data; exit 1 if the relative difference is ≥ 1e-9.")
+    check.add_argument("--sizes", type=int, nargs="+", default=[3, 5, 3], metavar="S",
+                       help="units per layer, input first (default: 3 5 3)")
+    check.add_argument("-m", type=int, default=5, help="number of examples (default: 5)")
+    check.add_argument("--lam", type=float, default=0.0, help="λ, regularisation (default: 0)")
+    check.set_defaults(run=cmd_check)
+
+    render = sub.add_parser(
+        "render", help="draw a scalar expression with the δ of every node",
+        description="Parse EXPR (numbers, variables, + - * / **, exp log sqrt tanh sigmoid "
+                    "relu abs), run backward, print every node's value and δ, and draw it.",
+        epilog='example: microgradnn render "tanh(x*w + b)" --var x=2 --var w=-3 '
+               "--var b=6.88 -o graph.svg")
+    render.add_argument("expression", metavar="EXPR")
+    render.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
+                        help="a variable's value (repeat for each variable)")
+    render.add_argument("-o", "--output", type=Path, metavar="FILE",
+                        help="write the drawing (.svg, .png, .pdf or .dot)")
+    render.set_defaults(run=cmd_render)
+
+    train = sub.add_parser(
+        "train", help="train the course's network on scikit-learn's digits",
+        description="Train a 64-H-10 network (the course's cost, SciPy's optimiser) on a "
+                    "stratified 70/30 split of scikit-learn's 8×8 digits, beside "
+                    "scikit-learn's MLPClassifier; write the hidden units' weights as images "
+                    "and the weights as .npz.")
+    train.add_argument("dataset", choices=["digits"], help="the data set (digits)")
+    train.add_argument("--hidden", type=int, default=25, help="hidden units (default: 25)")
+    train.add_argument("--lam", type=float, default=1.0, help="λ (default: 1)")
+    train.add_argument("--method", default="L-BFGS-B", choices=["L-BFGS-B", "CG"],
+                       help="SciPy optimiser (default: L-BFGS-B)")
+    train.add_argument("--maxiter", type=int, default=100, help="iterations (default: 100)")
+    train.add_argument("--out", type=Path, default=Path("out/digits"), metavar="DIR",
+                       help="where to write hidden_units.png and weights.npz")
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
+    train.set_defaults(run=cmd_train)
     return parser
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except UsageError as error:
+        print(f"{parser.prog} {args.command}: error: {error}", file=sys.stderr)
+        return USAGE_ERROR
 
 
 if __name__ == "__main__":  # pragma: no cover

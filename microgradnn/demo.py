@@ -1,0 +1,112 @@
+"""The main job: the lecture's 2-2-2-1 network, one example, every δ four ways.
+
+``microgradnn demo`` prints the forward pass (z and a per unit), a table of every δ_j^(l)
+from hand-coded backprop, the tensor engine, the scalar engine and central differences,
+the course's gradient-check verdict, and writes the pictures:
+
+* ``network.svg``   the network with a and δ on every unit;
+* ``delta_2_2.svg`` the lecture's picture of δ_2^(2) built from δ_1^(3) and δ_2^(3);
+* ``graph.svg``     the scalar computation graph with δ on every node;
+* ``backward.html`` the backward sweep, step by step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from .check import numerical_gradient
+from .nn import Network, check_gradients, lecture_network
+
+__all__ = ["AGREEMENT", "lecture_demo", "numerical_delta"]
+
+AGREEMENT = 1e-9  # the course's bar for a gradient check (relative difference)
+
+
+def numerical_delta(net: Network, x: np.ndarray, y: np.ndarray, l: int) -> np.ndarray:
+    """δ^(l) for one example by central differences, with no access to z.
+
+    z_j^(l) = Θ^(l-1)_j0 · 1 + Σ_k Θ^(l-1)_jk a_k^(l-1): nudging the bias weight Θ^(l-1)_j0
+    by ε nudges z_j^(l) by exactly ε, so ∂cost/∂Θ^(l-1)_j0 = δ_j^(l) (at λ = 0, m = 1).
+    """
+    X = np.atleast_2d(x)
+    thetas = {k: T.copy() for k, T in net.theta.items()}
+
+    def cost(bias: np.ndarray) -> float:
+        thetas[l - 1][:, 0] = bias
+        return Network(net.sizes, thetas=thetas, activation=net.activation).cost(X, y)
+
+    return numerical_gradient(cost, net.theta[l - 1][:, 0].copy())
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    line = "  ".join
+    out = [line(h.rjust(w) for h, w in zip(header, widths)),
+           line("-" * w for w in widths)]
+    out += [line(c.rjust(w) for c, w in zip(r, widths)) for r in rows]
+    return "\n".join(out)
+
+
+def lecture_demo(out: Path | None, say: Callable[[str], None] = print) -> bool:
+    """Run the demo; return True when every δ agrees and the gradient check passes."""
+    net = lecture_network()
+    x, y = net.example
+    X = np.atleast_2d(x)
+    L = net.L
+    say(f"The lecture's network: {net}\nOne example: x = {x.tolist()}, y = {y.tolist()}\n")
+
+    fwd = net.forward(X)
+    rows = []
+    for l in range(1, L + 1):
+        a = fwd.a[l][0, 1:] if l < L else fwd.a[l][0]
+        for j, a_j in enumerate(a, start=1):
+            z = f"{fwd.z[l][0, j - 1]:+.6f}" if l >= 2 else "(input)"
+            rows.append((f"unit {j} of layer {l}", z, f"{a_j:.6f}"))
+    say("Forward propagation: z^(l+1) = Θ^(l) a^(l), a^(l+1) = g(z^(l+1))")
+    say(_table(("", "z", "a"), rows) + "\n")
+
+    hand = net.backprop(X, y)
+    tensor = net.autodiff(X, y, engine="tensor")
+    scalar = net.autodiff(X, y, engine="scalar")
+    rows, worst = [], 0.0
+    for l in range(L, 1, -1):
+        numerical = numerical_delta(net, x, y, l)
+        for j in range(1, net.sizes[l - 1] + 1):
+            values = [hand.delta[l][0, j - 1], tensor.delta[l][0, j - 1],
+                      scalar.delta[l][0, j - 1], numerical[j - 1]]
+            spread = max(values) - min(values)
+            worst = max(worst, spread / max(abs(values[0]), 1e-12))
+            rows.append((f"δ_{j}^({l})", *(f"{v:+.9f}" for v in values), f"{spread:.1e}"))
+    say("Backpropagation: δ^(L) = a^(L) − y; δ^(l) = (Θ^(l))ᵀ δ^(l+1) .* g'(z^(l))")
+    say(_table(("", "hand-coded", "tensor engine", "scalar engine", "central diff.",
+                "spread"), rows))
+    deltas_agree = worst < 1e-6  # central differences carry ~1e-10 of truncation error
+    say(f"every δ agrees: {'yes' if deltas_agree else 'NO'} "
+        f"(largest spread relative to δ: {worst:.1e})\n")
+
+    check = check_gradients()
+    relative = check.relative("numerical", "D unrolled")
+    check_ok = relative < AGREEMENT
+    say(f"The course's gradient check (3-5-3 network, m = 5): relative difference "
+        f"{relative:.2e} — {'passes' if check_ok else 'FAILS'} (< {AGREEMENT:g})")
+
+    if out is not None:
+        _write_pictures(net, x, y, out, say)
+    return deltas_agree and check_ok
+
+
+def _write_pictures(net: Network, x: np.ndarray, y: np.ndarray, out: Path,
+                    say: Callable[[str], None]) -> None:
+    from .viz import backward_steps, draw_graph, draw_network
+
+    out.mkdir(parents=True, exist_ok=True)
+    draw_network(net, x, y).render(outfile=out / "network.svg")
+    draw_network(net, x, y, highlight=(2, 2)).render(outfile=out / "delta_2_2.svg")
+    graph = net.scalar_graph(x, y)
+    graph.cost.backward()
+    draw_graph(graph.cost).render(outfile=out / "graph.svg")
+    backward_steps(net.scalar_graph(x, y).cost).save_html(out / "backward.html")
+    say(f"\nwrote {out / 'network.svg'}, delta_2_2.svg, graph.svg and backward.html")
