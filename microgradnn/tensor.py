@@ -104,9 +104,12 @@ def _as_array(x: Any, dtype: Any, what: str) -> np.ndarray:
 
 def _operand(x: Any, op: str) -> Any:
     """A Tensor as is; a number as a float; anything array-like as a float array."""
-    if isinstance(x, Tensor):
+    cls = x.__class__
+    if cls is Tensor or cls is float or cls is int:
         return x
-    if x.__class__ is float or x.__class__ is int:
+    if cls is _ndarray and x.dtype in _FLOATS:  # the common constant: used as is, no copy
+        return x
+    if isinstance(x, Tensor):
         return x
     if isinstance(x, numbers.Real):  # bool, NumPy scalars, fractions
         return float(x) if isinstance(x, bool | int) else x
@@ -174,7 +177,7 @@ class Tensor(TensorFunctions, Node):
                 "grad can be implicitly created only for scalar outputs "
                 f"({self.label()} has shape {self.shape}; pass backward(gradient=...) "
                 "of that shape)")
-        return np.ones_like(self.data)
+        return np.array(1.0, dtype=self.data.dtype).reshape(self.data.shape)
 
     def _check_gradient(self, gradient: Any) -> np.ndarray:
         self._check_root()

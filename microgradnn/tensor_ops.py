@@ -44,14 +44,17 @@ def _axis(node: Any, axis: int, op: str) -> int:
                          f"{node.data.shape}") from None
 
 
-def _spread(g: Any, shape: tuple[int, ...], axes: tuple[int, ...], keepdims: bool
-            ) -> np.ndarray:
-    """g of a reduction over ``axes``, repeated back to the input's ``shape`` (a new array)."""
-    if not keepdims:
-        g = np.expand_dims(g, axes)
-    out = np.empty(shape, dtype=np.result_type(g))
-    out[...] = g
-    return out
+def _softplus(x: np.ndarray) -> Any:
+    """logaddexp(0, x) written out as max(x, 0) + ln(1 + e^-|x|): the same stable formula,
+    about twice as fast as np.logaddexp on arrays (whose loop does not vectorise exp)."""
+    if not x.ndim:
+        return np.logaddexp(0.0, x)
+    t = np.abs(x)
+    np.negative(t, out=t)
+    np.exp(t, out=t)  # e^-|x| ≤ 1: never overflows
+    np.log1p(t, out=t)
+    t += np.maximum(x, 0.0)
+    return t
 
 
 def _unary(node: Any, data: Any, rule: Any, ctx: Any, op: str) -> Tensor:
@@ -95,8 +98,8 @@ class TensorFunctions:
         return _unary(self, np.maximum(self.data, 0.0), _relu_rule, None, "relu")
 
     def softplus(self) -> Tensor:
-        """ln(1 + e^a) as logaddexp(0, a), without overflow; ∂/∂a = σ(a)."""
-        return _unary(self, np.logaddexp(0.0, self.data), _softplus_rule, None, "softplus")
+        """ln(1 + e^a) = logaddexp(0, a), without overflow; ∂/∂a = σ(a)."""
+        return _unary(self, _softplus(self.data), _softplus_rule, None, "softplus")
 
     def abs(self) -> Tensor:
         """|a|; ∂/∂a = sign(a) (0 at 0, as PyTorch)."""
@@ -114,6 +117,8 @@ class TensorFunctions:
     # -- reductions -----------------------------------------------------------------------
     def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Σ a over axis; ∂/∂a_i = 1 (g repeated along the summed axes)."""
+        if axis is None and not keepdims:  # the common case: everything, to a number
+            return _unary(self, self.data.sum(), _sum_rule, ((), False, 1.0), "sum")
         axes = _axes(self, axis, "sum")
         data = self.data.sum(axis=axes, keepdims=keepdims)
         return _unary(self, data, _sum_rule, (axes, keepdims, 1.0), "sum")
@@ -218,7 +223,10 @@ def _tanh_rule(node: Tensor, g: Any) -> tuple:
 
 def _sigmoid_rule(node: Tensor, g: Any) -> tuple:
     s = node.data
-    return (g * (s * (1.0 - s)),)
+    d = 1.0 - s  # a fresh array: the in-place steps below touch nothing else
+    d *= s
+    d *= g
+    return (d,)
 
 
 def _relu_rule(node: Tensor, g: Any) -> tuple:
@@ -226,7 +234,9 @@ def _relu_rule(node: Tensor, g: Any) -> tuple:
 
 
 def _softplus_rule(node: Tensor, g: Any) -> tuple:
-    return (g * expit(node.parents[0].data),)
+    d = expit(node.parents[0].data)
+    d *= g
+    return (d,)
 
 
 def _abs_rule(node: Tensor, g: Any) -> tuple:
@@ -246,9 +256,14 @@ def _clip_rule(node: Tensor, g: Any) -> tuple:
 
 def _sum_rule(node: Tensor, g: Any) -> tuple:
     axes, keepdims, scale = node._ctx
+    shape = node.parents[0].data.shape
     if scale != 1.0:
         g = g * scale
-    return (_spread(g, node.parents[0].data.shape, axes, keepdims),)
+    if not keepdims and g.ndim:  # put the summed axes back, as size 1
+        g = g.reshape(tuple(1 if i in axes else n for i, n in enumerate(shape)))
+    out = np.empty(shape, dtype=g.dtype)
+    out[...] = g  # g repeated along the summed axes
+    return (out,)
 
 
 def _extremum(node: Any, axis: Axis, keepdims: bool, fn: Any, op: str) -> Tensor:
