@@ -261,7 +261,10 @@ def _sum_rule(node: Tensor, g: Any) -> tuple:
         g = g * scale
     if not keepdims and g.ndim:  # put the summed axes back, as size 1
         g = g.reshape(tuple(1 if i in axes else n for i, n in enumerate(shape)))
-    out = np.empty(shape, dtype=g.dtype)
+    parent = node.parents[0]
+    if parent.parents and parent.data.size >= 16384:  # a large intermediate: a read-only
+        return (np.broadcast_to(g, shape),)  # view repeating g, no memory to fill
+    out = np.empty(shape, dtype=g.dtype)  # small, or a leaf's own grad: a real array
     out[...] = g  # g repeated along the summed axes
     return (out,)
 

@@ -276,3 +276,18 @@ def test_scalar_and_one_element_tensor_agree(op: Op, shape: tuple[int, ...]) -> 
     for s, t in zip(scalars, tensors):
         assert t.grad.shape == shape
         assert float(t.grad.reshape(-1)[0]) == pytest.approx(s.grad, rel=1e-12, abs=1e-14)
+
+
+def test_large_sums_match_pytorch_and_leaves_get_writable_grads() -> None:
+    x = np.random.default_rng(3).normal(size=(200, 100))
+    t = mg.Tensor(x, requires_grad=True)
+    mid = t.tanh()
+    out = mid.sum() + t.sum(axis=0, keepdims=True).sum() + (mid * 2).mean(axis=1).sum()
+    out.backward()
+    ref = torch.tensor(x, requires_grad=True)
+    rmid = ref.tanh()
+    rmid.retain_grad()
+    (rmid.sum() + ref.sum(dim=0, keepdim=True).sum() + (rmid * 2).mean(dim=1).sum()).backward()
+    np.testing.assert_allclose(t.grad, ref.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(mid.grad, rmid.grad.numpy(), rtol=1e-12)
+    t.grad *= 0.5  # a leaf's grad is its own array (an optimiser may scale it in place)

@@ -1,0 +1,306 @@
+"""Tensor engine vs hand-written NumPy, PyTorch CPU (float64) and HIPS autograd, as ratios
+from one run.
+
+(a) course: the course's full batch — X 5000×400, Θ1 25×401, Θ2 10×26, one-hot y over 10
+    classes, λ = 1 — cost plus ∂J/∂Θ1 and ∂J/∂Θ2. Every peer computes the same math:
+    z2 = X Θ1[:,1:]ᵀ + Θ1[:,0] (X is never copied), the cross-entropy from logits
+    Σ softplus(z3) − y·z3, and the regularisation without the bias column.
+(b) small: one training step (forward and backward) of a 32×64 → 25 → 10 sigmoid network,
+    z = a W + b per layer, with the same cross-entropy: per-op overhead is what counts.
+
+Targets: (a) within 1.15× of the tuned hand-written NumPy; (b) at least 2.5× faster than
+PyTorch; both faster than HIPS autograd. The peers are timed interleaved, best of
+``--repeat`` rounds, after checking that all of them compute the same cost and gradients.
+BLAS and PyTorch run on ``--threads`` threads (default 1: on a small shared machine several
+threads measure the scheduler more than the code; ``--threads 0`` keeps the libraries'
+defaults).
+
+    python benchmarks/bench_tensor.py            # prints a table; exit 1 if a target is missed
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def _threads(argv: list[str]) -> int:
+    for i, arg in enumerate(argv):
+        if arg.startswith("--threads="):
+            return int(arg.split("=", 1)[1])
+        if arg == "--threads" and i + 1 < len(argv):
+            return int(argv[i + 1])
+    return 1
+
+
+THREADS = _threads(sys.argv[1:])
+if THREADS:  # before NumPy loads its BLAS
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(THREADS)
+
+import argparse  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from typing import Any  # noqa: E402
+
+import autograd  # noqa: E402
+import autograd.numpy as anp  # noqa: E402
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+from autograd.scipy.special import expit as anp_expit  # noqa: E402
+from scipy.special import expit  # noqa: E402
+
+import microgradnn as mg  # noqa: E402
+
+COURSE_TARGET = 1.15  # engine time / hand-written NumPy time, at most
+SMALL_TARGET = 2.5  # PyTorch time / engine time, at least
+
+# (the cost — a graph's root for the engines, kept alive like a training loop's loss —,
+#  the gradients)
+Result = tuple[Any, list[Any]]
+F = torch.nn.functional
+
+
+def softplus_np(z: np.ndarray) -> np.ndarray:
+    """Stable ln(1 + e^z) = max(z, 0) + ln(1 + e^-|z|), in place on one temporary."""
+    t = np.abs(z)
+    np.negative(t, out=t)
+    np.exp(t, out=t)
+    np.log1p(t, out=t)
+    t += np.maximum(z, 0.0)
+    return t
+
+
+# --------------------------------------------------------------------------- (a) course
+def course_engine(X: np.ndarray, Y: np.ndarray, T1: mg.Tensor, T2: mg.Tensor,
+                  lam: float) -> Result:
+    m = X.shape[0]
+    z2 = X @ T1[:, 1:].T + T1[:, 0]
+    a2 = z2.sigmoid()
+    z3 = a2 @ T2[:, 1:].T + T2[:, 0]
+    J = (z3.softplus().sum() - (Y * z3).sum()) / m
+    J = J + lam / (2 * m) * ((T1[:, 1:] ** 2).sum() + (T2[:, 1:] ** 2).sum())
+    T1.zero_grad()
+    T2.zero_grad()
+    J.backward()
+    return J, [T1.grad, T2.grad]
+
+
+def course_numpy(X: np.ndarray, Y: np.ndarray, T1: np.ndarray, T2: np.ndarray,
+                 lam: float) -> Result:
+    """The same math by hand, tuned: the course's orientation (examples are columns,
+    z = Θ a, which puts BLAS's short side first), updates in place, X never copied."""
+    m = X.shape[0]
+    W1, W2, Yt = T1[:, 1:], T2[:, 1:], Y.T
+    z2 = W1 @ X.T
+    z2 += T1[:, :1]
+    a2 = expit(z2)
+    z3 = W2 @ a2
+    z3 += T2[:, :1]
+    J = (softplus_np(z3).sum() - np.vdot(Yt, z3)) / m
+    J += lam / (2 * m) * (np.vdot(W1, W1) + np.vdot(W2, W2))
+    d3 = expit(z3)  # δ3 = a3 − y, per example; /m for the mean
+    d3 -= Yt
+    d3 /= m
+    d2 = W2.T @ d3  # δ2 = Θ2ᵀ δ3 .* g'(z2), bias row dropped
+    d2 *= a2 * (1.0 - a2)
+    G1, G2 = np.empty_like(T1), np.empty_like(T2)
+    G2[:, 0] = d3.sum(axis=1)
+    np.matmul(d3, a2.T, out=G2[:, 1:])
+    G1[:, 0] = d2.sum(axis=1)
+    np.matmul(d2, X, out=G1[:, 1:])
+    G1[:, 1:] += lam / m * W1
+    G2[:, 1:] += lam / m * W2
+    return float(J), [G1, G2]
+
+
+def course_torch(X: torch.Tensor, Y: torch.Tensor, T1: torch.Tensor, T2: torch.Tensor,
+                 lam: float) -> Result:
+    m = X.shape[0]
+    z2 = X @ T1[:, 1:].T + T1[:, 0]
+    a2 = z2.sigmoid()
+    z3 = a2 @ T2[:, 1:].T + T2[:, 0]
+    J = (F.softplus(z3).sum() - (Y * z3).sum()) / m
+    J = J + lam / (2 * m) * ((T1[:, 1:] ** 2).sum() + (T2[:, 1:] ** 2).sum())
+    T1.grad = T2.grad = None
+    J.backward()
+    return J, [T1.grad, T2.grad]
+
+
+def _course_hips_cost(T1: Any, T2: Any, X: np.ndarray, Y: np.ndarray, lam: float) -> Any:
+    m = X.shape[0]
+    z2 = anp.dot(X, T1[:, 1:].T) + T1[:, 0]
+    a2 = anp_expit(z2)
+    z3 = anp.dot(a2, T2[:, 1:].T) + T2[:, 0]
+    J = (anp.sum(anp.logaddexp(0.0, z3)) - anp.sum(Y * z3)) / m
+    return J + lam / (2 * m) * (anp.sum(T1[:, 1:] ** 2) + anp.sum(T2[:, 1:] ** 2))
+
+
+_course_hips = autograd.value_and_grad(_course_hips_cost, argnum=(0, 1))
+
+
+def course_peers(lam: float = 1.0) -> dict[str, Callable[[], Result]]:
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((5000, 400))
+    Y = np.eye(10)[rng.integers(0, 10, 5000)]
+    T1 = rng.uniform(-0.12, 0.12, (25, 401))
+    T2 = rng.uniform(-0.12, 0.12, (10, 26))
+    mt = [mg.Tensor(T, requires_grad=True) for T in (T1, T2)]
+    tt = [torch.tensor(T, requires_grad=True) for T in (T1, T2)]
+    tX, tY = torch.from_numpy(X), torch.from_numpy(Y)
+
+    def hips() -> Result:
+        J, grads = _course_hips(T1, T2, X, Y, lam)
+        return float(J), list(grads)
+
+    return {
+        "microgradnn": lambda: course_engine(X, Y, *mt, lam),
+        "numpy": lambda: course_numpy(X, Y, T1, T2, lam),
+        "pytorch": lambda: course_torch(tX, tY, *tt, lam),
+        "autograd": hips,
+    }
+
+
+# --------------------------------------------------------------------------- (b) small
+def small_engine(X: np.ndarray, Y: np.ndarray, params: list[mg.Tensor]) -> Result:
+    W1, b1, W2, b2 = params
+    z2 = X @ W1 + b1
+    z3 = z2.sigmoid() @ W2 + b2
+    J = (z3.softplus().sum() - (Y * z3).sum()) / X.shape[0]
+    for p in params:
+        p.zero_grad()
+    J.backward()
+    return J, [p.grad for p in params]
+
+
+def small_numpy(X: np.ndarray, Y: np.ndarray, params: list[np.ndarray]) -> Result:
+    W1, b1, W2, b2 = params
+    m = X.shape[0]
+    z2 = X @ W1
+    z2 += b1
+    a2 = expit(z2)
+    z3 = a2 @ W2
+    z3 += b2
+    J = (softplus_np(z3).sum() - np.vdot(Y, z3)) / m
+    d3 = expit(z3)
+    d3 -= Y
+    d3 /= m
+    d2 = d3 @ W2.T
+    d2 *= a2 * (1.0 - a2)
+    return float(J), [X.T @ d2, d2.sum(axis=0), a2.T @ d3, d3.sum(axis=0)]
+
+
+def small_torch(X: torch.Tensor, Y: torch.Tensor, params: list[torch.Tensor]) -> Result:
+    W1, b1, W2, b2 = params
+    z2 = X @ W1 + b1
+    z3 = z2.sigmoid() @ W2 + b2
+    J = (F.softplus(z3).sum() - (Y * z3).sum()) / X.shape[0]
+    for p in params:
+        p.grad = None
+    J.backward()
+    return J, [p.grad for p in params]
+
+
+def _small_hips_cost(params: list[Any], X: np.ndarray, Y: np.ndarray) -> Any:
+    W1, b1, W2, b2 = params
+    z3 = anp.dot(anp_expit(anp.dot(X, W1) + b1), W2) + b2
+    return (anp.sum(anp.logaddexp(0.0, z3)) - anp.sum(Y * z3)) / X.shape[0]
+
+
+_small_hips = autograd.value_and_grad(_small_hips_cost)
+
+
+def small_peers() -> dict[str, Callable[[], Result]]:
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((32, 64))
+    Y = np.eye(10)[rng.integers(0, 10, 32)]
+    params = [rng.uniform(-0.3, 0.3, s) for s in ((64, 25), (25,), (25, 10), (10,))]
+    mp = [mg.Tensor(p, requires_grad=True) for p in params]
+    tp = [torch.tensor(p, requires_grad=True) for p in params]
+    tX, tY = torch.from_numpy(X), torch.from_numpy(Y)
+
+    def hips() -> Result:
+        J, grads = _small_hips(params, X, Y)
+        return float(J), list(grads)
+
+    return {
+        "microgradnn": lambda: small_engine(X, Y, mp),
+        "numpy": lambda: small_numpy(X, Y, params),
+        "pytorch": lambda: small_torch(tX, tY, tp),
+        "autograd": hips,
+    }
+
+
+# --------------------------------------------------------------------------- timing
+def check_agreement(runs: dict[str, Callable[[], Result]]) -> None:
+    J0, grads0 = runs["numpy"]()
+    for name, run in runs.items():
+        J, grads = run()
+        J = J.item() if hasattr(J, "item") else J
+        same = np.isclose(J, J0, rtol=1e-10) and all(
+            np.allclose(np.asarray(g), g0, rtol=1e-8, atol=1e-14) for g, g0 in zip(grads, grads0))
+        if not same:
+            raise SystemExit(f"{name} disagrees with the hand-written NumPy version")
+
+
+def best_times(runs: dict[str, Callable[[], Result]], number: int, repeat: int
+               ) -> dict[str, float]:
+    """Seconds per call, the best of ``repeat`` rounds of ``number`` calls, interleaved."""
+    best = dict.fromkeys(runs, float("inf"))
+    for _ in range(repeat):
+        for name, run in runs.items():
+            last = None
+            start = time.perf_counter()
+            for _ in range(number):
+                last = run()  # kept until the next call returns, as a training loop does
+            best[name] = min(best[name], (time.perf_counter() - start) / number)
+            del last
+    return best
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=7, help="rounds; the best counts")
+    parser.add_argument("--threads", type=int, default=1, help="BLAS/PyTorch threads, 0: "
+                        "library defaults (read before NumPy loads)")
+    parser.add_argument("--quick", action="store_true", help="fewer calls (a smoke run)")
+    args = parser.parse_args(argv)
+    if THREADS:
+        torch.set_num_threads(THREADS)
+    scale = 0.1 if args.quick else 1.0
+    workloads = [
+        ("(a) course 5000x400-25-10", course_peers(), max(1, int(20 * scale))),
+        ("(b) small 32x64-25-10 step", small_peers(), max(1, int(1000 * scale))),
+    ]
+    print(f"numpy {np.__version__}, torch {torch.__version__} ({torch.get_num_threads()} "
+          f"threads), BLAS threads {os.environ.get('OPENBLAS_NUM_THREADS', 'default')}, "
+          f"best of {args.repeat}")
+    header = (f"{'workload':28} {'microgradnn':>12} {'numpy':>10} {'pytorch':>10} "
+              f"{'autograd':>10}   {'mg/numpy':>8} {'torch/mg':>8} {'hips/mg':>8}")
+    print(header)
+    print("-" * len(header))
+    verdicts = []
+    for label, runs, number in workloads:
+        check_agreement(runs)
+        t = best_times(runs, number, args.repeat)
+        mine = t["microgradnn"]
+        print(f"{label:28} {mine * 1e6:10.1f}µs {t['numpy'] * 1e6:8.1f}µs "
+              f"{t['pytorch'] * 1e6:8.1f}µs {t['autograd'] * 1e6:8.1f}µs   "
+              f"{mine / t['numpy']:8.2f} {t['pytorch'] / mine:8.2f} {t['autograd'] / mine:8.2f}")
+        tag = label[:3]
+        if tag == "(a)":
+            verdicts.append((f"(a) microgradnn / numpy <= {COURSE_TARGET}", mine / t["numpy"],
+                             mine / t["numpy"] <= COURSE_TARGET))
+        else:
+            verdicts.append((f"(b) pytorch / microgradnn >= {SMALL_TARGET}",
+                             t["pytorch"] / mine, t["pytorch"] / mine >= SMALL_TARGET))
+        verdicts.append((f"{tag} faster than HIPS autograd (hips / mg > 1)",
+                         t["autograd"] / mine, t["autograd"] > mine))
+    print()
+    for name, ratio, ok in verdicts:
+        print(f"{'met   ' if ok else 'MISSED'} {name:44} {ratio:.2f}")
+    return 0 if all(ok for _, _, ok in verdicts) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
