@@ -48,7 +48,7 @@ def tuned_numpy(T1: np.ndarray, T2: np.ndarray, X: np.ndarray, Y: np.ndarray, la
                 ) -> tuple[float, np.ndarray, np.ndarray]:
     """J, D1, D2 with the bias handled by slicing (X never copied), no checks."""
     m = X.shape[0]
-    z2 = X @ T1[:, 1:].T
+    z2 = (T1[:, 1:] @ X.T).T  # Θ Xᵀ is faster than X Θᵀ for BLAS on these shapes
     z2 += T1[:, 0]
     a2 = expit(z2)
     z3 = a2 @ T2[:, 1:].T

@@ -189,3 +189,11 @@ def test_unroll_roundtrip():
     other.set_unrolled(p)
     for l in net.theta:
         np.testing.assert_array_equal(other.theta[l], net.theta[l])
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+def test_g_prime_from_the_activation_equals_g_prime_of_z(activation):
+    z = np.linspace(-4, 4, 81) + 0.01  # no exact 0 (relu's kink)
+    g, g_prime = bp.ACTIVATIONS[activation]
+    np.testing.assert_allclose(bp.G_PRIME_FROM_A[activation](g(z)), g_prime(z), rtol=1e-12,
+                               atol=1e-15)

@@ -23,12 +23,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from scipy.special import expit
 
 __all__ = [
     "ACTIVATIONS",
+    "G_PRIME_FROM_A",
     "Backprop",
     "Forward",
     "backprop_loop",
@@ -88,6 +90,14 @@ ACTIVATIONS: dict[str, tuple[Callable[[np.ndarray], np.ndarray],
     "relu": (relu, relu_gradient),
 }
 
+# the same g'(z), written with the activation a = g(z) that forward propagation already
+# holds: the lecture's g'(z^(l)) = a^(l) .* (1 − a^(l)) for the sigmoid
+G_PRIME_FROM_A: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "sigmoid": lambda a: a * (1.0 - a),
+    "tanh": lambda a: 1.0 - a * a,
+    "relu": lambda a: (a > 0.0).astype(np.float64),
+}
+
 
 def _with_bias(a: np.ndarray) -> np.ndarray:
     """Prepend the bias unit a_0 = 1 to every row."""
@@ -97,15 +107,26 @@ def _with_bias(a: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------- forward and J
 @dataclass
 class Forward:
-    """Forward propagation: ``a[l]`` (l = 1..L, bias column included for l < L) and
-    ``z[l]`` (l = 2..L), one row per example. ``h`` is h_Θ(x) = a^(L)."""
+    """Forward propagation, one row per example.
 
-    a: Layers
+    ``units[l]``  a^(l) without its bias unit, l = 1..L (``units[1]`` is X itself);
+    ``z[l]``      z^(l), l = 2..L;
+    ``a[l]``      a^(l) as the course writes it: the bias column a_0 = 1 first for l < L
+                  (built on first use: the computation itself never copies X);
+    ``h``         h_Θ(x) = a^(L).
+    """
+
+    units: Layers
     z: Layers
+
+    @cached_property
+    def a(self) -> Layers:
+        L = max(self.units)
+        return {l: _with_bias(u) if l < L else u for l, u in self.units.items()}
 
     @property
     def h(self) -> np.ndarray:
-        return self.a[max(self.a)]
+        return self.units[max(self.units)]
 
 
 def forward(Theta: Layers, X: np.ndarray, activation: str = "sigmoid") -> Forward:
@@ -113,15 +134,18 @@ def forward(Theta: Layers, X: np.ndarray, activation: str = "sigmoid") -> Forwar
     below the output layer; h_Θ(x) = a^(L) = sigmoid(z^(L))."""
     g = ACTIVATIONS[activation][0]
     L = len(Theta) + 1
-    a: Layers = {1: _with_bias(X)}  # a^(1) = x, with a_0 = 1
+    units: Layers = {1: X}  # a^(1) = x (its bias unit a_0 = 1 is column 0 of Θ^(1) below)
     z: Layers = {}
     for l in range(1, L):
-        z[l + 1] = a[l] @ Theta[l].T  # z^(l+1) = Θ^(l) a^(l), one row per example
+        # z^(l+1) = Θ^(l) a^(l) = Θ^(l)_{:,0}·1 + Θ^(l)_{:,1:} (a_1..a_s), for every example:
+        # one column per example, transposed back to one row each (the faster way round
+        # for BLAS on the course's shapes)
+        z[l + 1] = (Theta[l][:, 1:] @ units[l].T).T + Theta[l][:, 0]
         if l + 1 < L:
-            a[l + 1] = _with_bias(g(z[l + 1]))  # a^(l+1) = g(z^(l+1)), add a_0 = 1
+            units[l + 1] = g(z[l + 1])  # a^(l+1) = g(z^(l+1)) (a_0 = 1 implied)
         else:
-            a[L] = sigmoid(z[L])  # h_Θ(x) = a^(L) = g(z^(L)), the sigmoid output
-    return Forward(a, z)
+            units[L] = sigmoid(z[L])  # h_Θ(x) = a^(L) = g(z^(L)), the sigmoid output
+    return Forward(units, z)
 
 
 def regularisation(Theta: Layers, lam: float, m: int) -> float:
@@ -222,17 +246,22 @@ def backprop_loop(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float = 0.0,
 def backprop_vectorised(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float = 0.0,
                         activation: str = "sigmoid") -> Backprop:
     """The same algorithm for all m examples at once: row t of each matrix is example t."""
-    g_prime = ACTIVATIONS[activation][1]
+    g_prime_from_a = G_PRIME_FROM_A[activation]
     L = len(Theta) + 1
     m = X.shape[0]
     fwd = forward(Theta, X, activation)
-    a, z = fwd.a, fwd.z
+    a, z = fwd.units, fwd.z  # a^(l) without the bias column
     delta: Layers = {L: a[L] - Y}  # δ^(L) = a^(L) − y, every example at once
     weighted: Layers = {}
     for l in range(L - 1, 1, -1):
         weighted[l] = delta[l + 1] @ Theta[l][:, 1:]  # (Θ^(l))ᵀ δ^(l+1), bias row dropped
-        delta[l] = weighted[l] * g_prime(z[l])  # δ^(l) = (Θ^(l))ᵀ δ^(l+1) .* g'(z^(l))
-    Delta = {l: delta[l + 1].T @ a[l] for l in range(1, L)}  # Δ^(l) = Σ_t δ^(l+1) (a^(l))ᵀ
+        delta[l] = weighted[l] * g_prime_from_a(a[l])  # δ^(l) = (Θ^(l))ᵀ δ^(l+1) .* g'(z^(l))
+    Delta: Layers = {}
+    for l in range(1, L):
+        # Δ^(l) = Σ_t δ^(l+1) (a^(l))ᵀ; the bias unit a_0 = 1 makes column 0 Σ_t δ^(l+1)
+        Delta[l] = np.empty_like(Theta[l])
+        Delta[l][:, 0] = delta[l + 1].sum(axis=0)
+        Delta[l][:, 1:] = delta[l + 1].T @ a[l]
     J = _nll(z[L], Y) / m + regularisation(Theta, lam, m)
     return Backprop(J, dict(sorted(delta.items())), Delta, _D(Theta, Delta, lam, m),
                     dict(sorted(weighted.items())), "vectorised")
