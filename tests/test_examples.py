@@ -137,6 +137,11 @@ def test_tour_notebook_runs(tmp_path):
     svgs = [o for o in outputs if o.output_type in ("display_data", "execute_result")
             and "image/svg+xml" in o.get("data", {})]
     assert len(svgs) >= 3
+    # and the backward sweep as a self-contained page of SVG frames (in a sandboxed iframe)
+    pages = [o["data"]["text/html"] for o in outputs
+             if o.output_type in ("display_data", "execute_result")
+             and "text/html" in o.get("data", {})]
+    assert any("<iframe" in page and "&lt;svg" in page for page in pages)
 
 
 def test_check_gradients(tmp_path):
