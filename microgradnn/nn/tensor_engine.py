@@ -49,8 +49,7 @@ def tensor_graph(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float = 0.0,
     z: dict[int, Tensor] = {}
     for l in range(1, L):
         T = theta[l]
-        # z^(l+1) = Θ^(l) a^(l) with a_0 = 1: one column per example, transposed to rows
-        z[l + 1] = (T[:, 1:] @ h[l].T).T + T[:, 0]
+        z[l + 1] = h[l] @ T[:, 1:].T + T[:, 0]  # z^(l+1) = Θ^(l) a^(l), with a_0 = 1
         z[l + 1].name = f"z^({l + 1})"
         if l + 1 < L:
             h[l + 1] = getattr(z[l + 1], activation)()  # a^(l+1) = g(z^(l+1)), no a_0
