@@ -197,3 +197,11 @@ def test_g_prime_from_the_activation_equals_g_prime_of_z(activation):
     g, g_prime = bp.ACTIVATIONS[activation]
     np.testing.assert_allclose(bp.G_PRIME_FROM_A[activation](g(z)), g_prime(z), rtol=1e-12,
                                atol=1e-15)
+
+
+def test_backprop_repr_is_short():
+    net = Network([3, 5, 3], seed=0)
+    r = net.backprop(np.zeros((100, 3)), np.zeros(100, dtype=int))
+    text = repr(r)
+    assert text.startswith("Backprop(method='vectorised', cost=")
+    assert "δ^(2): 100×5" in text and "D^(2): 3×6" in text and len(text) < 200

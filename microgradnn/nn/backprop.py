@@ -192,6 +192,11 @@ class Backprop:
         """The course's name for ``grad``."""
         return self.grad
 
+    def __repr__(self) -> str:
+        deltas = ", ".join(f"δ^({l}): {d.shape[0]}×{d.shape[1]}" for l, d in self.delta.items())
+        grads = ", ".join(f"D^({l}): {d.shape[0]}×{d.shape[1]}" for l, d in self.grad.items())
+        return f"Backprop(method={self.method!r}, cost={self.cost:.6g}; {deltas}; {grads})"
+
     def unrolled_grad(self) -> np.ndarray:
         """All D^(l) flattened and joined in layer order (the course's ``grad(:)``)."""
         return np.concatenate([self.grad[l].ravel() for l in sorted(self.grad)])
