@@ -159,3 +159,12 @@ def test_check_gradients_other_sizes(sizes, m):
     assert cmp.reference.delta[len(sizes)].shape == (m, sizes[-1])
     with pytest.raises(ValueError, match=r"m must be a positive integer, got 0"):
         mg.nn.check_gradients(sizes=sizes, m=0)
+
+
+def test_scalar_graph_repr():
+    net = lecture_network()
+    sg = net.scalar_graph(*net.example)
+    assert repr(sg).startswith("ScalarGraph(sizes=[2, 2, 2, 1], cost=")
+    assert "before backward" in repr(sg)
+    sg.cost.backward()
+    assert "after backward" in repr(sg)

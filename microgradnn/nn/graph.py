@@ -79,6 +79,12 @@ class ScalarGraph:
     def L(self) -> int:
         return len(self.theta) + 1
 
+    def __repr__(self) -> str:
+        sizes = [len(self.a[1]) - 1] + [len(self.z[l]) for l in range(2, self.L + 1)]
+        state = "after backward" if self.cost.grad is not None else "before backward"
+        return (f"ScalarGraph(sizes={sizes}, cost={self.cost.data:.6g}, "
+                f"{len(self.z[self.L])} output(s), {state})")
+
     def delta(self, l: int) -> np.ndarray:
         """δ^(l) read from the z-node grads (after ``cost.backward()``)."""
         return _grads(self.z[l])
