@@ -33,6 +33,17 @@ def test_published_cost(lam, J):
     assert net.backprop(X, y, lam).cost == pytest.approx(net.cost(X, y, lam), abs=1e-12)
 
 
+def test_published_case_gradient_at_lambda_4():
+    """The course's ex4 test case also publishes grad (unrolled MATLAB-style, column-major)."""
+    net, X, y = published_case()
+    D = net.backprop(X, y, 4.0).grad
+    unrolled = np.concatenate([D[1].ravel(order="F"), D[2].ravel(order="F")])
+    np.testing.assert_allclose(unrolled, [
+        0.76614, 0.97990, 0.37246, 0.49749, 0.64174, 0.74614, 0.88342, 0.56876, 0.58467,
+        0.59814, 1.92598, 1.94462, 1.98965, 2.17855, 2.47834, 2.50225, 2.52644, 2.72233],
+        atol=5e-6)
+
+
 def test_published_case_gradient_matches_numerical():
     net, X, y = published_case()
     for lam in (0.0, 4.0):
