@@ -6,8 +6,8 @@ sharing one namespace per page (the bash blocks run with this interpreter's ``bi
 directory first on PATH, so ``microgradnn`` is this checkout's command). What a block prints
 is shown right under it, and every figure a block writes under ``figures/`` is added to the
 site as a generated file (nothing is written into ``docs/``). A block that fails stops the
-build. ``tests/test_docs.py`` runs the same blocks through
-:func:`run_page`, so the tests and the site execute exactly the same code.
+build. ``tests/test_docs.py`` runs the same blocks through :func:`run_page`, so the tests
+and the site execute exactly the same code.
 
 Registered in mkdocs.yml as ``hooks: [docs/hooks.py]``.
 """
@@ -158,7 +158,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
 
 
 # The docstrings cite code with reStructuredText roles (:class:`Node`); Markdown keeps the
-# role's name as text. Show just the code, without the "~" that shortens a dotted path.
+# role's name as text. Show just the code; "~a.b.C" shows "C", as Sphinx would.
 _ROLE = re.compile(r":(?:class|func|meth|mod|attr|data|exc|obj):<code>(~?)([^<]*)</code>")
 
 
