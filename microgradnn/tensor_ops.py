@@ -44,6 +44,19 @@ def _axis(node: Any, axis: int, op: str) -> int:
                          f"{node.data.shape}") from None
 
 
+def _sigmoid(x: np.ndarray) -> Any:
+    """σ(x) = 1/(1 + e^-x). Where no entry is below -700, e^-x cannot overflow and this form
+    is accurate to a few ulps and about three times faster than SciPy's expit on large
+    arrays; otherwise (and on small arrays, where expit's one call is cheaper) expit."""
+    if x.size >= 512 and x.min() > -700.0:
+        s = np.negative(x)
+        np.exp(s, out=s)
+        s += 1.0
+        np.reciprocal(s, out=s)
+        return s
+    return expit(x)
+
+
 def _softplus(x: np.ndarray) -> Any:
     """logaddexp(0, x) written out as max(x, 0) + ln(1 + e^-|x|): the same stable formula,
     about twice as fast as np.logaddexp on arrays (whose loop does not vectorise exp)."""
@@ -91,7 +104,7 @@ class TensorFunctions:
 
     def sigmoid(self) -> Tensor:
         """σ(a) = 1/(1 + e^-a), without overflow; ∂/∂a = σ(a)(1 - σ(a))."""
-        return _unary(self, expit(self.data), _sigmoid_rule, None, "sigmoid")
+        return _unary(self, _sigmoid(self.data), _sigmoid_rule, None, "sigmoid")
 
     def relu(self) -> Tensor:
         """max(0, a); ∂/∂a = 1 where a > 0, else 0."""
@@ -234,7 +247,7 @@ def _relu_rule(node: Tensor, g: Any) -> tuple:
 
 
 def _softplus_rule(node: Tensor, g: Any) -> tuple:
-    d = expit(node.parents[0].data)
+    d = _sigmoid(node.parents[0].data)
     d *= g
     return (d,)
 
