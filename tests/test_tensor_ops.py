@@ -330,3 +330,23 @@ def test_max_ties_split_the_gradient_as_pytorch() -> None:
     mg.maximum(a, b).sum().backward()
     np.testing.assert_allclose(a.grad, [0.5, 0.0])
     np.testing.assert_allclose(b.grad, [0.5, 1.0])
+
+
+@pytest.mark.parametrize("scale", [1.0, 400.0])
+def test_fast_paths_on_large_and_tall_arrays_match_pytorch(scale: float) -> None:
+    """Tall products are computed transposed and large sigmoids via exp: same numbers."""
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(300, 8)) * scale  # scale 400 reaches below -700: expit fallback
+    w = rng.normal(size=(6, 8))
+    b = rng.normal(size=6)
+    mine = [mg.Tensor(v, requires_grad=True) for v in (x, w, b)]
+    ref = [torch.tensor(v, requires_grad=True) for v in (x, w, b)]
+    outs = []
+    for F, (X, W, B) in ((MG, mine), (TH, ref)):
+        z = X @ W.T + B  # (300, 6): taller than 4 × 6, so computed as (W Xᵀ)ᵀ
+        out = (z.sigmoid() * 3.0 + F.softplus(z)).sum() + (X.T @ z).sum()
+        out.backward()
+        outs.append(out)
+    np.testing.assert_allclose(outs[0].item(), outs[1].item(), rtol=1e-12)
+    for m, r in zip(mine, ref):
+        np.testing.assert_allclose(m.grad, r.grad.numpy(), rtol=1e-10, atol=1e-12)

@@ -291,3 +291,10 @@ def test_large_sums_match_pytorch_and_leaves_get_writable_grads() -> None:
     np.testing.assert_allclose(t.grad, ref.grad.numpy(), rtol=1e-12)
     np.testing.assert_allclose(mid.grad, rmid.grad.numpy(), rtol=1e-12)
     t.grad *= 0.5  # a leaf's grad is its own array (an optimiser may scale it in place)
+
+
+def test_views_share_memory_instead_of_copying() -> None:
+    x = np.arange(24.0).reshape(4, 6)
+    t = mg.Tensor(x, requires_grad=True)
+    for view in (t[:, 1:], t.T, t.reshape(6, 4), t[1], t.transpose(1, 0)[::2]):
+        assert np.shares_memory(view.data, x), view.op
