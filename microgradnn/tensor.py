@@ -21,7 +21,7 @@ from typing import Any, TypeAlias
 import numpy as np
 
 from .autodiff import AnomalyError, Node, _creation_counter, _modes, _non_default, recording
-from .tensor_ops import TensorFunctions
+from .tensor_ops import TensorFunctions, _index
 
 __all__ = ["Tensor", "concatenate", "maximum", "stack", "unbroadcast", "where"]
 
@@ -216,7 +216,9 @@ class Tensor(TensorFunctions, Node):
         return self.data
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        return self.data if dtype is None else self.data.astype(dtype)
+        if copy:
+            return np.array(self.data, dtype=dtype, copy=True)
+        return self.data if dtype is None else self.data.astype(dtype, copy=False)
 
     def detach(self) -> Tensor:
         """A new leaf sharing this data, cut from the graph (requires_grad=False)."""
@@ -367,15 +369,6 @@ class Tensor(TensorFunctions, Node):
 
     def __ipow__(self, other: ArrayLike) -> Tensor:
         return self._inplace("**=", lambda x, v: np.power(x, v, out=x), other)
-
-
-def _index(index: Any) -> Any:
-    """An index with any Tensor in it replaced by its data."""
-    if isinstance(index, Tensor):
-        return index.data
-    if isinstance(index, tuple):
-        return tuple(i.data if isinstance(i, Tensor) else i for i in index)
-    return index
 
 
 # Imported last: the rules need Tensor and the helpers above.

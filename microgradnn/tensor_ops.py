@@ -207,13 +207,30 @@ class TensorFunctions:
     def __getitem__(self, index: Any) -> Tensor:
         """a[index] (slices, ints, int or bool arrays); ∂/∂a = g scattered back into
         zeros, repeated indices adding up (np.add.at)."""
-        index = _t._index(index)
+        index = _index(index)
         try:
             data = self.data[index]
         except (IndexError, ValueError, TypeError) as error:
             raise IndexError(f"index {index!r:.80} does not fit {self.label()} of shape "
                              f"{self.data.shape}: {error}") from None
         return _unary(self, data, _getitem_rule, index, "index")
+
+
+def _index(index: Any) -> Any:
+    """An index with any Tensor in it replaced by its values as integers."""
+    if isinstance(index, _t.Tensor):
+        return _integers(index)
+    if isinstance(index, tuple):
+        return tuple(_integers(i) if isinstance(i, _t.Tensor) else i for i in index)
+    return index
+
+
+def _integers(t: Tensor) -> np.ndarray:
+    ints = t.data.astype(np.intp)
+    if not np.array_equal(ints, t.data):
+        raise IndexError(f"index: {t.label()} holds non-integer values; expected integers "
+                         "(use a NumPy bool array as a mask)")
+    return ints
 
 
 # --------------------------------------------------------------------------- rules

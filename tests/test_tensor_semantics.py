@@ -298,3 +298,13 @@ def test_views_share_memory_instead_of_copying() -> None:
     t = mg.Tensor(x, requires_grad=True)
     for view in (t[:, 1:], t.T, t.reshape(6, 4), t[1], t.transpose(1, 0)[::2]):
         assert np.shares_memory(view.data, x), view.op
+
+
+def test_tensor_indices_act_as_integers() -> None:
+    t = mg.Tensor([10.0, 20.0, 30.0], requires_grad=True)
+    picked = t[mg.Tensor([2, 0, 2])]
+    np.testing.assert_allclose(picked.data, [30.0, 10.0, 30.0])
+    picked.sum().backward()
+    np.testing.assert_allclose(t.grad, [1.0, 0.0, 2.0])
+    with pytest.raises(IndexError, match="non-integer"):
+        t[mg.Tensor([0.5])]
