@@ -23,6 +23,10 @@ test: $(STAMP) lint
 	@scripts/install-system-deps.sh graphviz chromium
 	$(PY) -m pytest
 
+docs: $(STAMP)
+	@scripts/install-system-deps.sh graphviz
+	$(VENV)/bin/mkdocs build --strict
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
