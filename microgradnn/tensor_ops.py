@@ -1,9 +1,10 @@
-"""Tensor's elementwise functions, reductions, shape ops and n-ary functions.
+"""Tensor's elementwise functions, reductions and shape ops (ops with one input).
 
-Each op is defined once: a method (or function) that computes the value and names its
-rule, and the rule ``(node, grad) -> contributions`` next to it. The docstring states the
-derivative; ``g`` is ∂root/∂out. Numerically stable forms throughout: sigmoid is SciPy's
-expit, softplus is ``logaddexp(0, a)``, log_softmax and logsumexp subtract the maximum.
+Each op is defined once: a method that computes the value and names its rule, and the rule
+``(node, grad) -> contributions`` below. The docstring states the derivative; ``g`` is
+∂root/∂out. Numerically stable forms throughout, no epsilons: sigmoid is 1/(1 + e^-a) only
+where e^-a cannot overflow (else SciPy's expit), softplus is logaddexp(0, a) written out,
+log_softmax and logsumexp subtract the maximum.
 
 Mixed into :class:`microgradnn.tensor.Tensor`; import Tensor from there.
 """
@@ -44,11 +45,14 @@ def _axis(node: Any, axis: int, op: str) -> int:
                          f"{node.data.shape}") from None
 
 
+_EXP_SAFE = {np.dtype(np.float64): -700.0, np.dtype(np.float32): -85.0}  # e^-x is finite
+
+
 def _sigmoid(x: np.ndarray) -> Any:
-    """σ(x) = 1/(1 + e^-x). Where no entry is below -700, e^-x cannot overflow and this form
+    """σ(x) = 1/(1 + e^-x). Where no entry is that negative, e^-x cannot overflow and this form
     is accurate to a few ulps and about three times faster than SciPy's expit on large
     arrays; otherwise (and on small arrays, where expit's one call is cheaper) expit."""
-    if x.size >= 512 and x.min() > -700.0:
+    if x.size >= 512 and x.min() > _EXP_SAFE.get(x.dtype, np.inf):
         s = np.negative(x)
         np.exp(s, out=s)
         s += 1.0
