@@ -86,3 +86,26 @@ def test_minibatch_gradients_average_to_the_full_gradient():
               for rows in (slice(0, 6), slice(6, 12))]
     for l in full:
         np.testing.assert_allclose((halves[0][l] + halves[1][l]) / 2, full[l], rtol=1e-12)
+
+
+def test_small_problems_train_with_one_blas_thread(monkeypatch):
+    from threadpoolctl import threadpool_info
+
+    from microgradnn.nn import backprop as bp
+
+    def blas_threads() -> set[int]:
+        return {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}
+
+    seen: list[set[int]] = []
+    original = bp.backprop_vectorised
+
+    def spy(*args, **kwargs):
+        seen.append(blas_threads())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(bp, "backprop_vectorised", spy)
+    before = blas_threads()
+    X, y = blobs()
+    Network([2, 3, 3], seed=0).fit(X, y, maxiter=3, progress=False)
+    assert seen and all(s == {1} for s in seen)
+    assert blas_threads() == before
