@@ -168,3 +168,13 @@ def test_scalar_graph_repr():
     assert "before backward" in repr(sg)
     sg.cost.backward()
     assert "after backward" in repr(sg)
+
+
+def test_scalar_graph_output_units_are_off_the_cost_path():
+    net = lecture_network()
+    sg = net.scalar_graph(*net.example)
+    sg.cost.backward()
+    assert sg.a[4][1].grad is None  # the cost is computed from z^(4)_1, not from a^(4)_1
+    assert sg.a[4][1].data == pytest.approx(net.predict_proba(net.example[0])[0, 0])
+    assert sg.z[4][0] in mg.topological_order(sg.cost)
+    assert sg.a[4][1] not in mg.topological_order(sg.cost)

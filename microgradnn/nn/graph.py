@@ -12,7 +12,9 @@ the course, for reading and drawing. Node names follow one scheme, ``symbol^(lay
 The cost is the negative log-likelihood −[y log h + (1 − y) log(1 − h)] written from the
 logits as softplus(z) − y·z (so a saturated output gives a finite cost and ∂/∂z = a − y
 exactly). Beware the lecture's cost(t): it is written without the minus sign, and its
-literal derivative would be y − a.
+literal derivative would be y − a. Because the cost is taken from z^(L), the output units
+a^(L)_k = σ(z^(L)_k) are in the graph as values (``sg.a[L][k]``) but not on the path to the
+cost: their ``grad`` stays ``None``, and a drawing from ``sg.cost`` goes z^(L) → cost.
 
 :func:`autodiff` does the same for m examples with shared Θ nodes and the averaged,
 regularised J. The engine then gives ∂J/∂z^(l) = δ^(l)/m for each example, so δ is
@@ -37,14 +39,6 @@ def subscript(*indices: int) -> str:
     """``12`` for (1, 2); ``3,12`` once any index has two digits."""
     parts = [str(i) for i in indices]
     return ("," if any(len(p) > 1 for p in parts) else "").join(parts)
-
-
-def _g(z: Scalar, activation: str) -> Scalar:
-    if activation == "sigmoid":
-        return z.sigmoid()
-    if activation == "tanh":
-        return z.tanh()
-    return z.relu()
 
 
 def _example_cost(z: Scalar, y: float) -> Scalar:
@@ -121,7 +115,8 @@ def _forward(theta: dict[int, list[list[Scalar]]], x: np.ndarray, y: np.ndarray,
         for i, row in enumerate(theta[l], start=1):
             zi = Scalar.dot(row, units[l])  # z_i^(l+1) = Σ_j Θ^(l)_ij a_j^(l)
             zi.name = f"z^({l + 1})_{i}{tag}"
-            ai = zi.sigmoid() if l + 1 == L else _g(zi, activation)  # a_i^(l+1) = g(z_i^(l+1))
+            g = "sigmoid" if l + 1 == L else activation
+            ai = getattr(zi, g)()  # a_i^(l+1) = g(z_i^(l+1)); the output layer's g is σ
             ai.name = f"a^({l + 1})_{i}{tag}"
             z[l + 1].append(zi)
             units[l + 1].append(ai)
