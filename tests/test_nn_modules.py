@@ -136,3 +136,24 @@ def test_optimiser_skips_params_without_grad_and_checks_input():
         mg.optim.SGD([], lr=0.1)
     with pytest.raises(TypeError, match=r"parameter 0 is list"):
         mg.optim.SGD([[1.0]], lr=0.1)
+
+
+def test_parameters_zero_grad_and_a_training_loop():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(40, 2))
+    y = (X[:, 0] * X[:, 1] > 0).astype(float).reshape(-1, 1)  # XOR-like quadrants
+    model = mg.nn.MLP([2, 8, 1], activation="tanh", seed=0)
+    names = [name for name, _ in model.named_parameters()]
+    assert names == ["0.weight", "0.bias", "2.weight", "2.bias"]
+    opt = mg.optim.SGD(model.parameters(), lr=0.5, momentum=0.9)
+    losses = []
+    for _ in range(150):
+        opt.zero_grad()
+        loss = F.binary_cross_entropy_with_logits(model(X), y)
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    assert losses[-1] < 0.25 * losses[0]
+    assert all(p.grad is not None for p in model.parameters())
+    model.zero_grad()
+    assert all(p.grad is None for p in model.parameters())
