@@ -308,3 +308,12 @@ def test_tensor_indices_act_as_integers() -> None:
     np.testing.assert_allclose(t.grad, [1.0, 0.0, 2.0])
     with pytest.raises(IndexError, match="non-integer"):
         t[mg.Tensor([0.5])]
+
+
+def test_a_deep_chain_backpropagates_without_recursion() -> None:
+    x = mg.Tensor([0.5, -0.25], requires_grad=True)
+    y = x
+    for _ in range(20_000):  # 40,000 edges; each node is used twice
+        y = y * 1.001 - 0.0005 * y
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad, np.full(2, (1.001 - 0.0005) ** 20_000), rtol=1e-9)
