@@ -317,3 +317,19 @@ def test_a_deep_chain_backpropagates_without_recursion() -> None:
         y = y * 1.001 - 0.0005 * y
     y.sum().backward()
     np.testing.assert_allclose(x.grad, np.full(2, (1.001 - 0.0005) ** 20_000), rtol=1e-9)
+
+
+def test_the_course_cost_never_copies_X() -> None:
+    """z2 = X Θ1[:,1:]ᵀ + Θ1[:,0]: forward and backward allocate far less than X's size."""
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(4000, 400))  # 12.8 MB
+    T1 = mg.Tensor(rng.uniform(-0.1, 0.1, (25, 401)), requires_grad=True)
+    tracemalloc.start()
+    z2 = X @ T1[:, 1:].T + T1[:, 0]
+    (z2.sigmoid().sum() + (T1[:, 1:] ** 2).sum()).backward()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < X.nbytes / 2, f"peak {peak / 1e6:.1f} MB"
+    assert T1.grad.shape == (25, 401)
