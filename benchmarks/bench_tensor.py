@@ -315,6 +315,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{label:28} {t['microgradnn'] * 1e6:10.1f}µs {t['numpy'] * 1e6:8.1f}µs "
               f"{t['pytorch'] * 1e6:8.1f}µs {t['autograd'] * 1e6:8.1f}µs   "
               f"{vs_numpy:8.2f} {vs_torch:8.2f} {vs_hips:8.2f}")
+        best = t["microgradnn"]
+        print(f"{'':28} {'ratios of the best rounds instead:':>46}   "
+              f"{best / t['numpy']:8.2f} {t['pytorch'] / best:8.2f} {t['autograd'] / best:8.2f}")
         tag = label[:3]
         if tag == "(a)":
             verdicts.append((f"(a) microgradnn / numpy <= {COURSE_TARGET}", vs_numpy,
@@ -324,7 +327,8 @@ def main(argv: list[str] | None = None) -> int:
                              vs_torch >= SMALL_TARGET))
         verdicts.append((f"{tag} faster than HIPS autograd (hips / mg > 1)", vs_hips,
                          vs_hips > 1.0))
-    print("times: best round; ratios: median over rounds of the ratio within a round")
+    print("times: best round; ratios (and verdicts): median over rounds of the ratio within "
+          "a round")
     print()
     for name, value, ok in verdicts:
         print(f"{'met   ' if ok else 'MISSED'} {name:44} {value:.2f}")
