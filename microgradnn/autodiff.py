@@ -199,6 +199,9 @@ class Node:
 
     data: Any
     grad: Any
+    _hooks: list[Callable[[Any], Any]] | None
+    _local: tuple[Any, ...] | None
+    _order: int
     parents: tuple[Node, ...]
     op: str
     name: str | None

@@ -12,7 +12,7 @@ the course's gradient-check verdict, and writes the pictures:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +41,7 @@ def numerical_delta(net: Network, x: np.ndarray, y: np.ndarray, l: int) -> np.nd
     return numerical_gradient(cost, net.theta[l - 1][:, 0].copy())
 
 
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     line = "  ".join
     out = [line(h.rjust(w) for h, w in zip(header, widths)),
@@ -53,13 +53,14 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
 def lecture_demo(out: Path | None, say: Callable[[str], None] = print) -> bool:
     """Run the demo; return True when every δ agrees and the gradient check passes."""
     net = lecture_network()
+    assert net.example is not None  # the lecture network comes with its example
     x, y = net.example
     X = np.atleast_2d(x)
     L = net.L
     say(f"The lecture's network: {net}\nOne example: x = {x.tolist()}, y = {y.tolist()}\n")
 
     fwd = net.forward(X)
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for l in range(1, L + 1):
         a = fwd.a[l][0, 1:] if l < L else fwd.a[l][0]
         for j, a_j in enumerate(a, start=1):

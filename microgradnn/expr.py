@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from .scalar import Scalar
 
@@ -24,7 +25,7 @@ FUNCTIONS: dict[str, Callable[[Scalar], Scalar]] = {
     "abs": Scalar.abs,
 }
 
-_BINARY: dict[type[ast.operator], Callable[[Scalar, Scalar], Scalar]] = {
+_BINARY: dict[type[ast.operator], Callable[[Any, Any], Scalar]] = {
     ast.Add: lambda a, b: a + b,
     ast.Sub: lambda a, b: a - b,
     ast.Mult: lambda a, b: a * b,
@@ -73,7 +74,7 @@ def evaluate(text: str, variables: Mapping[str, float]) -> Scalar:
             left, right = build(node.left), build(node.right)
             if not isinstance(left, Scalar) and not isinstance(right, Scalar):
                 return float(_BINARY[type(node.op)](Scalar(left), right).data)
-            out = _BINARY[type(node.op)](left, right)  # type: ignore[arg-type]
+            out = _BINARY[type(node.op)](left, right)
             return _named(out, node)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             operand = build(node.operand)

@@ -289,8 +289,8 @@ class Scalar(Node):
         types = set(map(type, ws))
         types.update(map(type, xs))
         if len(types) == 1 and Scalar in types:
-            wv = [w.data for w in ws]
-            xv = [x.data for x in xs]
+            wv = [w.data for w in ws]  # type: ignore[union-attr]  # all Scalars (checked)
+            xv = [x.data for x in xs]  # type: ignore[union-attr]
             parents = (*ws, *xs)
             local = (*xv, *wv)
         else:
