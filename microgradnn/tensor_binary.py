@@ -239,31 +239,31 @@ def _matmul_rule(node: Tensor, g: Any) -> tuple:
 # --------------------------------------------------------------------------- n-ary
 def concatenate(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
     """Join along an existing axis; ∂/∂input_i = the slice of g that input_i filled."""
-    items = [_operand(x, "concatenate") for x in tensors]
-    arrays = [np.asarray(_val(x)) for x in items]
-    try:
-        data = np.concatenate(arrays, axis=axis)
-    except (ValueError, np.exceptions.AxisError) as error:
-        shapes = ", ".join(f"{a.shape} ({_label(x)})" for a, x in zip(arrays, items))
-        raise ValueError(f"concatenate: shapes {shapes} do not join along axis {axis}; "
-                         f"expected equal sizes except on that axis ({error})") from None
-    ax = normalize_axis_index(axis, data.ndim)
+    items, arrays, data, ax = _join(tensors, axis, np.concatenate, "concatenate",
+                                    "do not join", "equal sizes except on that axis")
     offsets = np.cumsum([a.shape[ax] for a in arrays])[:-1]
     return _nary(items, data, _concatenate_rule, (ax, offsets), "concatenate")
 
 
 def stack(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
     """Join along a new axis; ∂/∂input_i = g[..., i, ...] along that axis."""
-    items = [_operand(x, "stack") for x in tensors]
+    items, _, data, ax = _join(tensors, axis, np.stack, "stack", "cannot be stacked",
+                               "equal shapes")
+    return _nary(items, data, _stack_rule, ax, "stack")
+
+
+def _join(tensors: Sequence[ArrayLike], axis: int, join: Any, op: str, fails: str,
+          expected: str) -> tuple[list, list[np.ndarray], np.ndarray, int]:
+    """The forward half shared by concatenate and stack, with one error message for both."""
+    items = [_operand(x, op) for x in tensors]
     arrays = [np.asarray(_val(x)) for x in items]
     try:
-        data = np.stack(arrays, axis=axis)
+        data = join(arrays, axis=axis)
     except (ValueError, np.exceptions.AxisError) as error:
         shapes = ", ".join(f"{a.shape} ({_label(x)})" for a, x in zip(arrays, items))
-        raise ValueError(f"stack: shapes {shapes} cannot be stacked along axis {axis}; "
-                         f"expected equal shapes ({error})") from None
-    ax = normalize_axis_index(axis, data.ndim)
-    return _nary(items, data, _stack_rule, ax, "stack")
+        raise ValueError(f"{op}: shapes {shapes} {fails} along axis {axis}; "
+                         f"expected {expected} ({error})") from None
+    return items, arrays, data, normalize_axis_index(axis, data.ndim)
 
 
 def _nary(items: list, data: np.ndarray, rule: Any, ctx: Any, op: str) -> Tensor:
