@@ -218,6 +218,13 @@ class Node:
     def _seed(self) -> Any:
         raise NotImplementedError  # pragma: no cover
 
+    @staticmethod
+    def _own_grad(g: Any) -> Any:
+        """A leaf's gradient as an object of its own: mutable values (arrays) are copied, so
+        no other node's grad aliases it and it is writable (floats need no copy)."""
+        copy = getattr(g, "copy", None)
+        return g if copy is None else copy()
+
     # -- shared behaviour -----------------------------------------------------------
     @property
     def is_leaf(self) -> bool:
@@ -232,14 +239,15 @@ class Node:
         """Sweep the graph behind this node, filling in every node's ``grad``.
 
         Intermediate nodes get this pass's ∂self/∂node; leaves accumulate into what they
-        already hold (``zero_grad()`` sets them back to ``None``).
+        already hold (``zero_grad()`` sets them back to ``None``). If the pass raises (an
+        anomaly, a hook), leaves keep the gradients they held before it.
         """
         seed = self._seed() if gradient is None else self._check_gradient(gradient)
         for leaf, before, now in _sweep(topological_order(self), self, seed):
             if now is None:
                 leaf.grad = before
             else:
-                leaf.grad = now if before is None else before + now
+                leaf.grad = leaf._own_grad(now) if before is None else before + now
     def _check_gradient(self, gradient: Any) -> Any:
         return gradient
 
@@ -293,7 +301,18 @@ def _sweep(order: list[Node], root: Node, seed: Any) -> list[tuple[Node, Any, An
             leaves.append((node, node.grad))
         node.grad = None
     root.grad = seed
-    anomaly = checking_anomalies()
+    try:
+        _propagate(order, checking_anomalies())
+        return [(leaf, before, _run_hooks(leaf, leaf.grad) if leaf._hooks else leaf.grad)
+                for leaf, before in leaves]
+    except BaseException:
+        for leaf, before in leaves:  # a failed pass leaves the leaves as they were
+            leaf.grad = before
+        raise
+
+
+def _propagate(order: list[Node], anomaly: bool) -> None:
+    """Walk ``order`` backwards, adding each node's contributions into its parents' grads."""
     for node in reversed(order):
         g = node.grad
         if g is None:
@@ -319,16 +338,11 @@ def _sweep(order: list[Node], root: Node, seed: Any) -> list[tuple[Node, Any, An
                     _check_finite(node, parent, contribution)
                 before = parent.grad
                 parent.grad = contribution if before is None else before + contribution
-    result = []
-    for leaf, before in leaves:
-        now = leaf.grad
-        if now is not None and leaf._hooks:
-            now = _run_hooks(leaf, now)
-        result.append((leaf, before, now))
-    return result
 
 
 def _run_hooks(node: Node, g: Any) -> Any:
+    if g is None:  # the pass did not reach this node: nothing to show its hooks
+        return None
     for hook in list(node._hooks or ()):
         replaced = hook(g)
         if replaced is not None:

@@ -95,6 +95,12 @@ def _variables(pairs: Sequence[str]) -> dict[str, float]:
 def cmd_render(args: argparse.Namespace) -> int:
     from .expr import ExpressionError, evaluate
 
+    if args.output is not None:
+        suffix = args.output.suffix.lower().lstrip(".")
+        if suffix not in {"svg", "png", "pdf", "dot"}:
+            raise UsageError(f"-o {str(args.output)!r}: the suffix must be .svg, .png, .pdf "
+                             "or .dot")
+        _writable_dir(args.output.parent)
     try:
         root = evaluate(args.expression, _variables(args.var))
     except ExpressionError as error:
@@ -106,11 +112,6 @@ def cmd_render(args: argparse.Namespace) -> int:
     if args.output is not None:
         from .viz import draw_graph
 
-        suffix = args.output.suffix.lower().lstrip(".")
-        if suffix not in {"svg", "png", "pdf", "dot"}:
-            raise UsageError(f"-o {str(args.output)!r}: the suffix must be .svg, .png, .pdf "
-                             "or .dot")
-        _writable_dir(args.output.parent if str(args.output.parent) else Path("."))
         draw_graph(root).render(outfile=args.output)
         print(f"\nwrote {args.output}")
     return 0

@@ -78,6 +78,7 @@ class Scalar(Node):
     """
 
     __slots__ = ()
+    __array_ufunc__ = None  # NumPy defers to Scalar's operators (which reject arrays)
 
     def __init__(self, data: Any, name: str | None = None) -> None:
         if isinstance(data, Scalar):
@@ -111,7 +112,7 @@ class Scalar(Node):
     # -- arithmetic ---------------------------------------------------------------------
     def __add__(self, other: ScalarLike) -> Scalar:
         """a + b; ∂/∂a = 1, ∂/∂b = 1."""
-        if other.__class__ is Scalar:
+        if other.__class__ is Scalar or isinstance(other, Scalar):
             return _result(self.data + other.data, (self, other), (1.0, 1.0), "+")
         return _result(self.data + _value(other, "+"), (self,), (1.0,), "+")
 
@@ -119,7 +120,7 @@ class Scalar(Node):
 
     def __sub__(self, other: ScalarLike) -> Scalar:
         """a - b; ∂/∂a = 1, ∂/∂b = -1."""
-        if other.__class__ is Scalar:
+        if other.__class__ is Scalar or isinstance(other, Scalar):
             return _result(self.data - other.data, (self, other), (1.0, -1.0), "-")
         return _result(self.data - _value(other, "-"), (self,), (1.0,), "-")
 
@@ -129,7 +130,7 @@ class Scalar(Node):
 
     def __mul__(self, other: ScalarLike) -> Scalar:
         """a * b; ∂/∂a = b, ∂/∂b = a."""
-        if other.__class__ is Scalar:
+        if other.__class__ is Scalar or isinstance(other, Scalar):
             return _result(self.data * other.data, (self, other), (other.data, self.data), "*")
         c = _value(other, "*")
         return _result(self.data * c, (self,), (c,), "*")
@@ -143,7 +144,7 @@ class Scalar(Node):
             raise ZeroDivisionError(
                 f"division by zero: {self.label()} / {_label(other)}, and the divisor is 0"
             )
-        if other.__class__ is Scalar:
+        if other.__class__ is Scalar or isinstance(other, Scalar):
             return _result(self.data / b, (self, other), (1.0 / b, -self.data / (b * b)), "/")
         return _result(self.data / b, (self,), (1.0 / b,), "/")
 

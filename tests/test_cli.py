@@ -70,6 +70,7 @@ def test_render_draws_an_expression(tmp_path: Path) -> None:
         (("check", "--lam", "-1"), "--lam must be >= 0"),
         (("demo", "--out", "/proc/no-such-dir/x"), "cannot write to --out"),
         (("train", "cifar"), "invalid choice"),
+        (("render", "x", "--var", "x=1", "-o", "graph.xyz"), "suffix must be"),
     ],
 )
 def test_usage_errors_are_one_line_exit_2_no_traceback(args: tuple[str, ...], message: str
@@ -77,6 +78,7 @@ def test_usage_errors_are_one_line_exit_2_no_traceback(args: tuple[str, ...], me
     result = run(*args)
     assert result.returncode == 2
     assert message in result.stderr
+    assert result.stdout == ""  # nothing half-done before the error
     assert "Traceback" not in result.stderr
 
 

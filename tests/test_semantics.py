@@ -191,3 +191,46 @@ def test_detect_anomaly_names_the_op_and_node() -> None:
         assert mg.is_anomaly_enabled()
         with pytest.raises(mg.AnomalyError, match=r"backward of 'sqrt'.*input x"):
             root.backward()
+
+
+def test_a_failed_backward_pass_leaves_the_leaves_as_they_were() -> None:
+    w = mg.Scalar(3.0, name="w")
+    (w * 1.0).backward()
+    assert w.grad == 1.0
+    root = (w - 3.0).sqrt()  # slope inf at 0: anomaly mode rejects it during the sweep
+    with mg.detect_anomaly(), pytest.raises(mg.AnomalyError):
+        root.backward()
+    assert w.grad == 1.0
+
+    def broken(g: float) -> float:
+        raise RuntimeError("hook failed")
+
+    x = mg.Scalar(2.0, name="x")
+    (x * x).backward()
+    h = x * 5.0
+    h.register_hook(broken)
+    with pytest.raises(RuntimeError, match="hook failed"):
+        (h * h).backward()
+    assert x.grad == 4.0
+    x.register_hook(broken)
+    with pytest.raises(RuntimeError, match="hook failed"):
+        (x * 2.0).backward()  # a leaf hook failing counts too
+    assert x.grad == 4.0
+
+
+def test_scalar_subclasses_are_nodes_too() -> None:
+    class Named(mg.Scalar):
+        pass
+
+    a, b = mg.Scalar(2.0), Named(3.0, name="b")
+    for out in (a + b, a - b, a * b, a / b):
+        assert out.parents == (a, b)
+    (a * b).backward()
+    assert b.grad == 2.0 and a.grad == 3.0
+
+
+def test_numpy_array_with_a_scalar_is_a_clear_error() -> None:
+    import numpy as np
+
+    with pytest.raises(TypeError, match=r"\*: unsupported operand array"):
+        np.array([1.0, 2.0]) * mg.Scalar(3.0)
