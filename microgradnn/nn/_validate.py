@@ -22,11 +22,17 @@ def sizes(value: Any, caller: str = "Network") -> tuple[int, ...]:
     if len(out) < 2:
         raise ValueError(f"{caller}: sizes must list at least two layers (input and output), "
                          f"got {list(out)!r}")
-    for l, s in enumerate(out, start=1):
-        if isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 1:
-            raise ValueError(f"{caller}: sizes[{l - 1}] (s_{l}, units in layer {l}) must be a "
-                             f"positive integer, got {s!r}")
-    return tuple(int(s) for s in out)
+    return tuple(integer(s, f"sizes[{l - 1}] (s_{l}, units in layer {l})", caller)
+                 for l, s in enumerate(out, start=1))
+
+
+def integer(value: Any, name: str, caller: str, minimum: int = 1) -> int:
+    """``value`` as an int, or a ValueError naming ``name``: a positive integer by default
+    (bools and floats such as 3.0 are refused: a count is written as an integer)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        want = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
+        raise ValueError(f"{caller}: {name} must be {want}, got {value!r}")
+    return int(value)
 
 
 def activation(name: Any, caller: str = "Network") -> str:
@@ -101,10 +107,8 @@ def features(X: Any, s1: int, caller: str) -> np.ndarray:
 def labels(y: Any, m: int, K: int, caller: str) -> np.ndarray:
     """The 0/1 matrix Y (m × K) from class indices 0..K−1 of shape (m,), or from a 0/1
     matrix (m, K). For K = 1, indices are the 0/1 labels themselves."""
-    try:
-        a = np.asarray(y, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"{caller}: y must be numeric labels, got {type(y).__name__}") from None
+    a = as_numbers(y, "y", caller, f"class indices of shape ({m},) or a 0/1 matrix of shape "
+                 f"({m}, {K})")
     if a.ndim == 0 or a.ndim > 2:
         raise ValueError(f"{caller}: y has shape {a.shape}; expected class indices of shape "
                          f"({m},) or a 0/1 matrix of shape ({m}, {K})")
@@ -120,16 +124,57 @@ def labels(y: Any, m: int, K: int, caller: str) -> np.ndarray:
             raise ValueError(f"{caller}: y as a matrix must hold only 0 and 1, found "
                              f"{a[(a != 0.0) & (a != 1.0)][0]:g}")
         return a
-    top = 1 if K == 1 else K - 1
-    bad = (a != np.round(a)) | (a < 0) | (a > top)
+    if K == 1:  # one output unit: the labels are 0/1 themselves
+        return class_indices(a, 2, caller, note="K = 1 output takes 0/1 labels"
+                             ).astype(np.float64).reshape(m, 1)
+    return one_hot(a, K, caller)
+
+
+def as_numbers(y: Any, arg: str, caller: str, expected: str) -> np.ndarray:
+    """``y`` as a float array, refusing strings (even "1"), None and other non-numbers."""
+    a = np.asarray(y)
+    if a.dtype.kind in "biuf":
+        return a.astype(np.float64, copy=False)
+    if a.dtype.kind == "O":  # a list mixing types: every entry must be a real number
+        bad = [v for v in a.flat if not isinstance(v, numbers.Real)][:1]
+        if not bad:
+            return a.astype(np.float64)
+        found = bad[0]
+    else:  # strings, bytes, complex numbers, dates, ...
+        found = a.flat[0] if a.size else a.dtype
+        if isinstance(found, np.generic):
+            found = found.item()  # 'a', not np.str_('a')
+    raise ValueError(f"{caller}: {arg} holds {type(found).__name__} values such as "
+                     f"{found!r}; expected {expected}")
+
+
+def class_indices(y: Any, n_classes: int, caller: str, arg: str = "y", *,
+                  note: str | None = None) -> np.ndarray:
+    """``y`` (one dimension) as int64 class indices, each a whole number in 0..n_classes−1.
+
+    The error names ``arg``, what was found (the first bad entry, or the type of a
+    non-number such as a string) and the range expected."""
+    top = n_classes - 1
+    note = note or f"{n_classes} classes; labels are 0-based"
+    a = as_numbers(y, arg, caller, f"class indices 0..{top} ({note})")
+    if a.ndim != 1:
+        raise ValueError(f"{caller}: {arg} has shape {a.shape}; expected one class index per "
+                         "example, shape (m,)")
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(a) | (a != np.round(a)) | (a < 0) | (a > top)
     if bad.any():
         t = int(np.argmax(bad))
-        raise ValueError(f"{caller}: y[{t}] = {a[t]:g} is not a class index in 0..{top} "
-                         f"(K = {K} outputs; labels are 0-based)")
-    if K == 1:
-        return a.reshape(m, 1)
-    Y = np.zeros((m, K))
-    Y[np.arange(m), a.astype(np.int64)] = 1.0  # y = k becomes the unit vector e_k
+        raise ValueError(f"{caller}: {arg}[{t}] = {a[t]:g} is not a class index in 0..{top} "
+                         f"({note})")
+    return a.astype(np.int64)
+
+
+def one_hot(y: Any, K: int, caller: str, arg: str = "y") -> np.ndarray:
+    """The 0/1 matrix Y (m × K) whose row t is the unit vector e_k for y^(t) = k, from
+    class indices checked by :func:`class_indices`."""
+    idx = class_indices(y, K, caller, arg)
+    Y = np.zeros((idx.shape[0], K))
+    Y[np.arange(idx.shape[0]), idx] = 1.0  # y = k becomes the unit vector e_k
     return Y
 
 

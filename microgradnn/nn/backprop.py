@@ -28,6 +28,8 @@ from functools import cached_property
 import numpy as np
 from scipy.special import expit
 
+from .params import unroll
+
 __all__ = [
     "ACTIVATIONS",
     "G_PRIME_FROM_A",
@@ -199,7 +201,7 @@ class Backprop:
 
     def unrolled_grad(self) -> np.ndarray:
         """All D^(l) flattened and joined in layer order (the course's ``grad(:)``)."""
-        return np.concatenate([self.grad[l].ravel() for l in sorted(self.grad)])
+        return unroll(self.grad)
 
 
 def _D(Theta: Layers, Delta: Layers, lam: float, m: int) -> Layers:

@@ -18,6 +18,7 @@ import numpy as np
 from ..check import numerical_gradient, relative_difference
 from . import backprop as bp
 from .backprop import Backprop, Layers
+from .params import roll, unroll
 
 __all__ = ["DEFAULT_TOLERANCE", "Comparison", "Row", "compare", "torch_autodiff"]
 
@@ -98,27 +99,16 @@ class Comparison:
     __repr__ = __str__
 
 
-def _unrolled(Theta: Layers) -> np.ndarray:
-    return np.concatenate([Theta[l].ravel() for l in sorted(Theta)])
-
-
-def _rolled(p: np.ndarray, like: Layers) -> Layers:
-    out, start = {}, 0
-    for l in sorted(like):
-        n = like[l].size
-        out[l] = p[start:start + n].reshape(like[l].shape)
-        start += n
-    return out
-
-
 def numerical_D(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float,
                 activation: str = "sigmoid", eps: float = 1e-4) -> Layers:
     """D^(l) by central differences of J on the unrolled parameters (the course's
     computeNumericalGradient), through :func:`microgradnn.numerical_gradient`."""
-    def J(p: np.ndarray) -> float:
-        return bp.cost(_rolled(p, Theta), X, Y, lam, activation)
+    like = {l: T.shape for l, T in Theta.items()}
 
-    return _rolled(numerical_gradient(J, _unrolled(Theta), eps), Theta)
+    def J(p: np.ndarray) -> float:
+        return bp.cost(roll(p, like), X, Y, lam, activation)
+
+    return roll(numerical_gradient(J, unroll(Theta), eps), like)
 
 
 def torch_autodiff(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float,
@@ -196,7 +186,7 @@ def compare(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float = 0.0,
             numerical = numerical_D(Theta, X, Y, lam, activation, eps)
             rows += _rows("D", reference.grad, numerical, method, numerical_tolerance)
             # the course's single number: norm(numgrad − grad)/norm(numgrad + grad), unrolled
-            num, ref = _unrolled(numerical), reference.unrolled_grad()
+            num, ref = unroll(numerical), reference.unrolled_grad()
             rows.append(Row("D unrolled", method, float(np.max(np.abs(num - ref))),
                             relative_difference(num, ref), numerical_tolerance))
             continue

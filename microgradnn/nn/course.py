@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ._validate import integer
 from .compare import Comparison
 from .init import debug_weights
 from .network import Network
@@ -57,9 +58,8 @@ def check_gradients(lam: float = 0.0, *, sizes: Sequence[int] = (3, 5, 3), m: in
     (``cmp.ok`` holds every row to that). PyTorch is left out by default (importing it
     takes longer than the check); pass ``engines=(..., "torch")`` to include it.
     """
-    if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 1:
-        raise ValueError(f"check_gradients: m must be a positive integer, got {m!r}")
+    m = integer(m, "m", "check_gradients")
     net = Network(sizes, init="debug")
-    X = debug_weights(int(m), net.sizes[0] - 1)
+    X = debug_weights(m, net.sizes[0] - 1)
     y = np.arange(1, m + 1) % max(net.K, 2)  # 1 + mod(1:m, K) in 1-based labels
     return net.compare(X, y, lam, engines=engines, numerical_tolerance=1e-9)

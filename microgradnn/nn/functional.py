@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
+from ._validate import as_numbers, one_hot
 
 __all__ = [
     "binary_cross_entropy_with_logits",
@@ -57,7 +58,8 @@ def _reduce(loss: Tensor, reduction: str, fn: str) -> Tensor:
 
 
 def _target(target: Any, shape: tuple[int, ...], fn: str) -> np.ndarray:
-    t = np.asarray(target.data if isinstance(target, Tensor) else target, dtype=np.float64)
+    t = as_numbers(target.data if isinstance(target, Tensor) else target, "target", fn,
+                 f"numbers of shape {shape}")
     if t.shape != shape:
         raise ValueError(f"{fn}: target has shape {t.shape} but input has shape {shape}; "
                          "expected the same")
@@ -82,17 +84,9 @@ def cross_entropy(input: Tensor, target: Any, reduction: str = "mean") -> Tensor
     if z.ndim != 2:
         raise ValueError(f"{fn}: input has shape {z.shape}; expected logits of shape (m, K)")
     m, K = z.shape
-    t = np.asarray(target.data if isinstance(target, Tensor) else target)
-    if t.shape == (m,):
-        if not np.issubdtype(t.dtype, np.integer) and not np.all(t == np.round(t)):
-            raise ValueError(f"{fn}: target holds non-integer class indices; expected 0..{K - 1}")
-        if t.size and (t.min() < 0 or t.max() >= K):
-            bad = t[(t < 0) | (t >= K)][0]
-            raise ValueError(f"{fn}: target {bad} is outside the class indices 0..{K - 1}")
-        Y = np.zeros((m, K))
-        Y[np.arange(m), t.astype(np.int64)] = 1.0
-    else:
-        Y = _target(t, (m, K), fn)
+    t = target.data if isinstance(target, Tensor) else target
+    # class indices (y = k becomes the unit vector e_k) or probabilities
+    Y = one_hot(t, K, fn, "target") if np.shape(t) == (m,) else _target(t, (m, K), fn)
     per_example = -(z.log_softmax(axis=1) * Y).sum(axis=1)
     return _reduce(per_example, reduction, fn)
 

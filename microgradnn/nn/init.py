@@ -12,15 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._validate import integer
+
 __all__ = ["GLOROT", "debug_weights", "init_epsilon", "random_weights"]
 
 GLOROT = "glorot"
-
-
-def _check_size(name: str, value: object, minimum: int, caller: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{caller}: {name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
 
 
 def debug_weights(fan_out: int, fan_in: int) -> np.ndarray:
@@ -29,8 +25,8 @@ def debug_weights(fan_out: int, fan_in: int) -> np.ndarray:
     The values run down the columns first (MATLAB's column-major ``reshape``), so
     ``debug_weights(3, 2)[:, 0]`` is sin(1), sin(2), sin(3) over 10.
     """
-    rows = _check_size("fan_out", fan_out, 1, "debug_weights")
-    cols = 1 + _check_size("fan_in", fan_in, 0, "debug_weights")
+    rows = integer(fan_out, "fan_out", "debug_weights")
+    cols = 1 + integer(fan_in, "fan_in", "debug_weights", minimum=0)
     return np.sin(np.arange(1, rows * cols + 1, dtype=np.float64)).reshape(
         (rows, cols), order="F") / 10.0
 
@@ -52,8 +48,8 @@ def random_weights(fan_out: int, fan_in: int, epsilon: float | str = 0.12,
 
     ``rng`` is a NumPy Generator or a seed; the same seed gives the same weights.
     """
-    rows = _check_size("fan_out", fan_out, 1, "random_weights")
-    cols = 1 + _check_size("fan_in", fan_in, 0, "random_weights")
+    rows = integer(fan_out, "fan_out", "random_weights")
+    cols = 1 + integer(fan_in, "fan_in", "random_weights", minimum=0)
     eps = init_epsilon(cols - 1, rows, epsilon)
     gen = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
     return gen.uniform(-eps, eps, size=(rows, cols))

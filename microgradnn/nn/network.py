@@ -18,6 +18,7 @@ import numpy as np
 from . import _validate as check
 from . import backprop as bp
 from .init import debug_weights, random_weights
+from .params import roll, shapes, unroll
 
 if TYPE_CHECKING:  # pragma: no cover
     from .compare import Comparison
@@ -169,21 +170,13 @@ class Network:
     # -- unrolled parameters (the course's nn_params) ----------------------------------------
     def unroll(self) -> np.ndarray:
         """Θ^(1), Θ^(2), ... flattened (row-major) and joined into one vector."""
-        return np.concatenate([self._theta("Network.unroll")[l].ravel()
-                               for l in range(1, self.L)])
+        return unroll(self._theta("Network.unroll"))
 
     def set_unrolled(self, params: Any) -> None:
-        """The inverse of :meth:`unroll`: put a parameter vector back into ``theta``."""
-        p = np.asarray(params, dtype=np.float64)
-        n = sum(s_next * (s + 1) for s, s_next in zip(self.sizes, self.sizes[1:]))
-        if p.shape != (n,):
-            raise ValueError(f"Network.set_unrolled: params has shape {p.shape}; expected "
-                             f"({n},) for sizes {list(self.sizes)}")
-        start = 0
-        for l in range(1, self.L):
-            shape = (self.sizes[l], self.sizes[l - 1] + 1)
-            self.theta[l] = p[start:start + shape[0] * shape[1]].reshape(shape).copy()
-            start += shape[0] * shape[1]
+        """The inverse of :meth:`unroll`: put a parameter vector back into ``theta``
+        (copied: later changes to ``params`` do not reach the network)."""
+        p = np.array(params, dtype=np.float64)
+        self.theta = roll(p, shapes(self.sizes), "Network.set_unrolled")
 
     # -- training -----------------------------------------------------------------------------
     def fit(self, X: Any, y: Any, lam: float = 1.0, method: str = "L-BFGS-B", *,

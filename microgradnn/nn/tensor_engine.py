@@ -20,6 +20,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from .backprop import Backprop, Layers
+from .functional import binary_cross_entropy_with_logits
 
 __all__ = ["TensorGraph", "tensor_autodiff", "tensor_graph"]
 
@@ -55,7 +56,8 @@ def tensor_graph(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float = 0.0,
             h[l + 1] = getattr(z[l + 1], activation)()  # a^(l+1) = g(z^(l+1)), no a_0
             h[l + 1].name = f"a^({l + 1})"
     zL = z[L]
-    J = (zL.softplus() - Y * zL).sum() / m  # −[y log σ(z) + (1−y) log(1−σ(z))], from logits
+    # Σ −[y log σ(z) + (1 − y) log(1 − σ(z))] over examples and outputs, from the logits
+    J = binary_cross_entropy_with_logits(zL, Y, reduction="sum") / m
     if lam:
         J = J + (lam / (2.0 * m)) * sum((theta[l][:, 1:] ** 2).sum() for l in theta)
     J.name = "J"

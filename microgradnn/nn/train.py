@@ -13,20 +13,30 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, field
-from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from tqdm import tqdm
 
 from . import backprop as bp
+from ._validate import integer
+from .params import shapes
 
 if TYPE_CHECKING:  # pragma: no cover
     from .network import Network
 
-__all__ = ["METHODS", "History", "fit"]
+__all__ = ["METHODS", "OPTIONS", "History", "fit"]
 
 METHODS = ("L-BFGS-B", "CG", "sgd", "adam")
+
+# the options each method takes besides maxiter (for SciPy: ``tol`` and the options of
+# ``scipy.optimize.minimize`` that apply with an exact gradient)
+OPTIONS: dict[str, tuple[str, ...]] = {
+    "L-BFGS-B": ("tol", "ftol", "gtol", "maxcor", "maxfun", "maxls"),
+    "CG": ("tol", "gtol", "norm", "disp"),
+    "sgd": ("batch_size", "lr", "momentum", "seed"),
+    "adam": ("batch_size", "lr", "betas", "seed"),
+}
 
 
 @dataclass
@@ -51,15 +61,23 @@ def fit(net: Network, X: np.ndarray, Y: np.ndarray, lam: float, *, method: str =
         maxiter: int = 100, progress: bool = True, **options: Any) -> History:
     """Train ``net.theta`` in place on checked data (X: m × s_1, Y: 0/1 matrix m × K).
 
-    SciPy methods take ``tol`` and other ``scipy.optimize.minimize`` options; minibatch
-    methods take ``lr`` (default 0.1 for "sgd", 0.01 for "adam"), ``batch_size`` (32),
-    ``momentum`` (0.9, "sgd"), ``betas`` ("adam") and ``seed`` (for shuffling).
+    SciPy methods take ``tol`` and the ``scipy.optimize.minimize`` options listed in
+    :data:`OPTIONS`; minibatch methods take ``lr`` (default 0.1 for "sgd", 0.01 for
+    "adam"), ``batch_size`` (a positive integer, 32), ``momentum`` (0.9, "sgd"), ``betas``
+    ("adam") and ``seed`` (for shuffling). Any other option is a ValueError.
     """
-    if isinstance(maxiter, bool) or not isinstance(maxiter, (int, np.integer)) or maxiter < 1:
-        raise ValueError(f"Network.fit: maxiter must be a positive integer, got {maxiter!r}")
-    bar = tqdm(total=int(maxiter), desc=f"fit ({method})", disable=not progress, leave=False)
+    maxiter = integer(maxiter, "maxiter", "Network.fit")
+    if method not in METHODS:
+        raise ValueError(f"Network.fit: method must be one of {METHODS}, got {method!r}")
+    unknown = sorted(set(options) - set(OPTIONS[method]))
+    if unknown:
+        raise ValueError(f"Network.fit: unknown options for {method!r}: {unknown}; "
+                         f"{method!r} takes {list(OPTIONS[method])}")
+    bar = tqdm(total=maxiter, desc=f"fit ({method})", disable=not progress, leave=False)
     with _blas_threads(X.shape[0], net.sizes), bar:
-        return _fit(net, X, Y, lam, method, int(maxiter), bar, options)
+        if method in ("L-BFGS-B", "CG"):
+            return _scipy(net, X, Y, lam, method, maxiter, bar, dict(options))
+        return _minibatch(net, X, Y, lam, method, maxiter, bar, dict(options))
 
 
 # Below this many multiply-adds per forward pass, BLAS threads cost more than they save:
@@ -71,7 +89,7 @@ SMALL_WORK = 20_000_000
 
 def _blas_threads(m: int, sizes: tuple[int, ...]) -> contextlib.AbstractContextManager[Any]:
     """One BLAS thread while training a small problem, if threadpoolctl is installed."""
-    work = m * sum(s_next * (s + 1) for s, s_next in pairwise(sizes))
+    work = m * sum(rows * cols for rows, cols in shapes(sizes).values())
     if work > SMALL_WORK:
         return contextlib.nullcontext()
     try:
@@ -79,15 +97,6 @@ def _blas_threads(m: int, sizes: tuple[int, ...]) -> contextlib.AbstractContextM
     except ImportError:  # pragma: no cover - installed with scikit-learn
         return contextlib.nullcontext()
     return threadpool_limits(limits=1, user_api="blas")
-
-
-def _fit(net: Network, X: np.ndarray, Y: np.ndarray, lam: float, method: str, maxiter: int,
-         bar: Any, options: dict[str, Any]) -> History:
-    if method in ("L-BFGS-B", "CG"):
-        return _scipy(net, X, Y, lam, method, maxiter, bar, options)
-    if method in ("sgd", "adam"):
-        return _minibatch(net, X, Y, lam, method, maxiter, bar, options)
-    raise ValueError(f"Network.fit: method must be one of {METHODS}, got {method!r}")
 
 
 def _scipy(net: Network, X: np.ndarray, Y: np.ndarray, lam: float, method: str,
@@ -119,7 +128,7 @@ def _minibatch(net: Network, X: np.ndarray, Y: np.ndarray, lam: float, method: s
     from .. import optim
     from ..tensor import Tensor
 
-    batch_size = int(options.pop("batch_size", 32))
+    batch_size = integer(options.pop("batch_size", 32), "batch_size", "Network.fit")
     rng = np.random.default_rng(options.pop("seed", None))
     params = {l: Tensor(T, requires_grad=True, name=f"Θ^({l})") for l, T in net.theta.items()}
     if method == "sgd":
@@ -128,8 +137,6 @@ def _minibatch(net: Network, X: np.ndarray, Y: np.ndarray, lam: float, method: s
     else:
         opt = optim.Adam(params.values(), lr=options.pop("lr", 0.01),
                          betas=options.pop("betas", (0.9, 0.999)))
-    if options:
-        raise ValueError(f"Network.fit: unknown options for {method!r}: {sorted(options)}")
     history = History(method=method)
     m = X.shape[0]
     Theta = {l: p.data for l, p in params.items()}
