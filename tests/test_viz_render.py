@@ -39,7 +39,7 @@ def test_render_takes_the_format_from_the_suffix(drawing, tmp_path, suffix, magi
 
 def test_rendered_svg_parses_and_shows_the_numbers(drawing, tmp_path):
     out = tmp_path / "graph.svg"
-    drawing.render(str(out))
+    drawing.render(outfile=str(out))
     text = out.read_text(encoding="utf-8")
     root = parse_svg(text)
     assert root.tag.endswith("svg")
@@ -64,6 +64,46 @@ def test_unknown_suffix_is_a_clear_error(drawing, tmp_path):
 def test_plain_graphviz_render_still_works(drawing, tmp_path):
     path = drawing.render(filename="g", directory=tmp_path, format="svg", cleanup=True)
     assert path.endswith("g.svg") and (tmp_path / "g.svg").exists()
+
+
+def _graphviz_render(drawing, *args, **kwargs):
+    """What plain graphviz writes for the same source and arguments (the reference)."""
+    return graphviz.Source(drawing.source, format=drawing.format).render(*args, **kwargs)
+
+
+@pytest.mark.parametrize("kwargs, suffix, magic", [
+    ({}, ".svg", b"<?xml"),  # the drawing's default format is svg
+    ({"format": "png"}, ".png", b"\x89PNG\r\n\x1a\n"),
+    ({"format": "pdf", "cleanup": True}, ".pdf", b"%PDF"),
+])
+def test_positional_filename_renders_like_graphviz(drawing, tmp_path, kwargs, suffix, magic):
+    ours, ref = tmp_path / "ours", tmp_path / "ref"
+    written = drawing.render(str(ours / "graph"), **kwargs)  # no suffix: not an error
+    expected = _graphviz_render(drawing, str(ref / "graph"), **kwargs)
+    assert Path(written).relative_to(ours) == Path(expected).relative_to(ref)
+    assert written == str(ours / f"graph{suffix}")
+    assert (ours / f"graph{suffix}").read_bytes().startswith(magic)
+    assert sorted(p.name for p in ours.iterdir()) == sorted(p.name for p in ref.iterdir())
+    if not kwargs.get("cleanup"):  # graphviz keeps the DOT source under the plain name
+        assert (ours / "graph").read_text(encoding="utf-8") == drawing.source
+
+
+def test_positional_directory_and_default_filename(drawing, tmp_path):
+    written = drawing.render(None, tmp_path)
+    assert written == str(tmp_path / f"{drawing.name}.gv.svg")
+    assert parse_svg(Path(written).read_text(encoding="utf-8")).tag.endswith("svg")
+
+
+def test_default_format_is_svg_and_can_be_changed(tmp_path):
+    o = neuron()
+    assert mg.draw_graph(o).format == "svg"
+    assert Drawing(format="png").format == "png"
+    g = mg.draw_graph(o)
+    g.format = "png"
+    assert g.render(str(tmp_path / "g")).endswith("g.png")
+    # outfile= still takes the format from its suffix, whatever the drawing's format
+    assert g.render(outfile=tmp_path / "h.svg").endswith("h.svg")
+    assert (tmp_path / "h.svg").read_bytes().startswith(b"<?xml")
 
 
 def test_jupyter_shows_the_svg_inline(drawing):

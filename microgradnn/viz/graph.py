@@ -23,15 +23,23 @@ __all__ = ["DEFAULT_MAX_NODES", "draw_graph"]
 DEFAULT_MAX_NODES = 1000
 
 # ops whose arguments can be swapped without changing the result: no position labels
-COMMUTATIVE = frozenset({"+", "*", "sum", "add", "mul", "maximum", "minimum"})
+COMMUTATIVE = frozenset({"+", "*", "sum", "maximum"})
 
-# how an op is drawn (anything else is drawn as its own name)
+# how each op is drawn: one entry for every op string a Scalar or Tensor op records
+# (`_result(..., op)` in scalar.py and tensor*.py; a test holds the two to each other).
+# An op of some other node type is drawn as its own name.
 OP_SYMBOLS = {
+    # Scalar and Tensor
     "+": "+", "-": "−", "*": "×", "/": "÷", "**": "x<SUP>n</SUP>", "neg": "−x",
-    "sum": "Σ", "dot": "w·x + b", "sigmoid": "σ", "tanh": "tanh", "exp": "exp",
-    "log": "log", "sqrt": "√", "relu": "ReLU", "abs": "|x|", "matmul": "@", "@": "@",
-    "mean": "mean", "T": "ᵀ", "transpose": "ᵀ", "index": "[ ]", "softplus": "softplus",
-    "concatenate": "concat", "stack": "stack", "where": "where", "reshape": "reshape",
+    "exp": "exp", "log": "log", "sqrt": "√", "tanh": "tanh", "sigmoid": "σ", "relu": "ReLU",
+    "abs": "|x|", "sum": "Σ",
+    # Scalar only
+    "dot": "w·x + b",
+    # Tensor only
+    "matmul": "@", "softplus": "softplus", "clip": "clip", "mean": "mean", "max": "max",
+    "min": "min", "maximum": "max(x, y)", "logsumexp": "logsumexp", "softmax": "softmax",
+    "log_softmax": "log softmax", "reshape": "reshape", "transpose": "ᵀ", "index": "[ ]",
+    "concatenate": "concat", "stack": "stack", "where": "where",
 }
 
 
@@ -80,8 +88,7 @@ def _check_options(root: Any, precision: Any, rankdir: Any, show: Any, max_nodes
     if not isinstance(root, Node):
         raise TypeError(f"{caller}: expected a graph node (Scalar or Tensor) as root, got "
                         f"{type(root).__name__}")
-    if isinstance(precision, bool) or not isinstance(precision, int) or not 0 < precision <= 12:
-        raise ValueError(f"{caller}: precision must be an integer in 1..12, got {precision!r}")
+    style.check_precision(precision, caller)
     if rankdir not in ("LR", "RL", "TB", "BT"):
         raise ValueError(f"{caller}: rankdir must be one of 'LR', 'RL', 'TB', 'BT', "
                          f"got {rankdir!r}")

@@ -71,7 +71,9 @@ def _example(net: Any, x: Any, y: Any) -> Example:
         delta = {l: np.asarray(result.delta[l][0], dtype=np.float64) for l in range(2, L + 1)}
         cost = float(result.cost)
         if labels.ndim == 1 and sizes[-1] > 1:  # a class index: show it as the 0/1 row
-            Y = np.eye(sizes[-1])[int(labels[0])]
+            from ..nn._validate import one_hot
+
+            Y = one_hot(labels, sizes[-1], "draw_network")[0]
     theta = {l: np.asarray(net.theta[l], dtype=np.float64) for l in range(1, L)}
     return Example(sizes, theta, a, z, delta, Y, cost, getattr(net, "activation", "sigmoid"))
 
@@ -80,9 +82,7 @@ def _check(ex: Example, highlight: Any, max_units: Any, weights: Any,
            precision: Any) -> tuple[int, int] | None:
     if weights not in (True, False, "all"):
         raise ValueError(f"draw_network: weights must be True, False or 'all', got {weights!r}")
-    if isinstance(precision, bool) or not isinstance(precision, int) or not 0 < precision <= 12:
-        raise ValueError(f"draw_network: precision must be an integer in 1..12, "
-                         f"got {precision!r}")
+    style.check_precision(precision, "draw_network")
     if isinstance(max_units, bool) or not isinstance(max_units, int) or max_units < 3:
         raise ValueError(f"draw_network: max_units must be an integer >= 3, got {max_units!r}")
     if highlight is None:

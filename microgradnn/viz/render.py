@@ -15,6 +15,8 @@ import graphviz
 
 __all__ = ["FORMATS", "Drawing", "GraphvizNotFound"]
 
+DEFAULT_FORMAT = "svg"
+
 # file suffix -> Graphviz output format
 FORMATS = {
     ".svg": "svg",
@@ -49,33 +51,50 @@ class Drawing(graphviz.Digraph):
 
     ``render(outfile="graph.svg")`` takes the format from the suffix (svg, png, pdf, dot/gv,
     jpg) and leaves no stray source file behind; ``.dot``/``.gv`` write the DOT source and
-    need no Graphviz. ``svg()`` returns the SVG text. In Jupyter it displays inline, or, when
-    ``dot`` is missing, shows how to install it followed by the source.
+    need no Graphviz. Without ``outfile``, ``render("graph")`` is graphviz's own form, with
+    svg as the default format. ``svg()`` returns the SVG text. In Jupyter it displays
+    inline, or, when ``dot`` is missing, shows how to install it followed by the source.
     """
+
+    _format = DEFAULT_FORMAT  # graphviz's default is pdf; a drawing is made for the screen
 
     def render(
         self,
-        outfile: str | os.PathLike[str] | None = None,
-        *,
-        format: str | None = None,
+        filename: str | os.PathLike[str] | None = None,
+        directory: str | os.PathLike[str] | None = None,
         view: bool = False,
+        cleanup: bool | None = None,
+        format: str | None = None,
+        *,
+        outfile: str | os.PathLike[str] | None = None,
         **kwargs: Any,
     ) -> str:
-        """Write the drawing to ``outfile`` (format from its suffix unless ``format`` is
-        given) and return the path written. Without ``outfile`` it behaves exactly like
-        ``graphviz.Digraph.render`` (``filename=``, ``directory=``, ...)."""
+        """Render the drawing and return the path of the file written.
+
+        ``render(outfile="graph.png")`` writes that one file, its format from the suffix
+        unless ``format`` is given, and no DOT source beside it (``cleanup`` defaults to
+        True).
+
+        Without ``outfile`` this is ``graphviz.Digraph.render``, positional arguments and
+        all: ``render("graph")`` saves the DOT source as ``graph`` and renders
+        ``graph.svg`` (the format from ``format=``, else the drawing's ``format``, svg
+        unless set); ``directory``, ``view``, ``cleanup`` (default False) and the rest mean
+        what they mean there.
+        """
         if outfile is None:
-            return self._call(super().render, format=format, view=view, **kwargs)
+            return self._call(super().render, filename, directory=directory, view=view,
+                              cleanup=bool(cleanup), format=format, **kwargs)
         path = Path(outfile)
         fmt = format or _format_of(path)
-        if fmt == "dot":
+        if fmt == "dot" and filename is None and directory is None:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(self.source, encoding="utf-8")
             return str(path)
-        kwargs.setdefault("cleanup", True)
         with warnings.catch_warnings():  # an explicit format= overrides the suffix on purpose
             warnings.simplefilter("ignore", graphviz.UnknownSuffixWarning)
-            return self._call(super().render, outfile=path, format=fmt, view=view, **kwargs)
+            return self._call(super().render, filename, directory=directory, view=view,
+                              cleanup=True if cleanup is None else cleanup, format=fmt,
+                              outfile=path, **kwargs)
 
     def pipe(self, format: str | None = None, *args: Any, **kwargs: Any) -> Any:
         """Like ``graphviz.Digraph.pipe``, raising :class:`GraphvizNotFound` without ``dot``."""

@@ -16,6 +16,7 @@ __all__ = [
     "FONT",
     "MISSING",
     "DivergingScale",
+    "check_precision",
     "escape",
     "format_number",
     "markup",
@@ -66,6 +67,19 @@ def format_number(value: float, precision: int = 4) -> str:
     else:
         text = f"{v:.{max(precision - 1, 1)}e}"
     return text.replace("-", MINUS)
+
+
+MAX_PRECISION = 12
+
+
+def check_precision(value: object, caller: str) -> int:
+    """``precision`` (decimals shown for every number) checked for every drawing function:
+    an integer in 1..MAX_PRECISION, else a ValueError naming ``caller``."""
+    if isinstance(value, bool) or not isinstance(value, int) or \
+            not 1 <= value <= MAX_PRECISION:
+        raise ValueError(f"{caller}: precision must be an integer in 1..{MAX_PRECISION}, "
+                         f"got {value!r}")
+    return value
 
 
 # --------------------------------------------------------------------------- text
@@ -131,11 +145,6 @@ def table(rows: Iterable[str], *, cellpadding: int = 1, bgcolor: str | None = No
     bg = f' BGCOLOR="{bgcolor}"' if bgcolor else ""
     return (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="{cellpadding}"'
             f'{bg}>{"".join(rows)}</TABLE>')
-
-
-def html_label(body: str) -> str:
-    """The DOT form of an HTML-like label (the graphviz package passes <...> verbatim)."""
-    return f"<{body}>"
 
 
 # --------------------------------------------------------------------------- colour
