@@ -107,6 +107,12 @@ def test_draw_network_shows_a_class_index_as_its_one_hot_row():
     assert "y = (0, 0, 1)" in by_index
     with pytest.raises(ValueError, match=r"y\[0\] = 3 is not a class index in 0\.\.2"):
         mg.draw_network(net, x, 3)
+    with pytest.raises(ValueError, match=r"draw_network: y holds str values such as 'b'; "
+                                         r"expected a class index 0\.\.K−1"):
+        mg.draw_network(net, x, "b")
+    with pytest.raises(ValueError, match=r"draw_network: x holds str values such as '0\.3'; "
+                                         r"expected one example, a vector of length s_1 = 2"):
+        mg.draw_network(net, ["0.3", "1"], 1)
 
 
 # --------------------------------------------------------------------------- unrolled Θ

@@ -51,8 +51,10 @@ def _example(net: Any, x: Any, y: Any) -> Example:
         if not hasattr(net, attr):
             raise TypeError(f"draw_network: expected a microgradnn.nn.Network, got "
                             f"{type(net).__name__} (it has no {attr!r})")
+    from ..nn._validate import as_numbers, one_hot
+
     sizes = tuple(int(s) for s in net.sizes)
-    X = np.asarray(x, dtype=np.float64)
+    X = as_numbers(x, "x", "draw_network", f"one example, a vector of length s_1 = {sizes[0]}")
     if X.ndim == 2 and X.shape[0] == 1:
         X = X[0]
     if X.ndim != 1 or X.shape[0] != sizes[0]:
@@ -65,14 +67,13 @@ def _example(net: Any, x: Any, y: Any) -> Example:
     z = {l: np.asarray(fwd.z[l][0], dtype=np.float64) for l in range(2, L + 1)}
     delta = Y = cost = None
     if y is not None:
-        Y = np.atleast_1d(np.asarray(y, dtype=np.float64))
+        Y = np.atleast_1d(as_numbers(y, "y", "draw_network", "a class index 0..K−1 or a 0/1 "
+                                     f"row of length K = {sizes[-1]}"))
         labels = Y[None, :] if (Y.ndim == 1 and Y.size == sizes[-1] and sizes[-1] > 1) else Y
         result = net.backprop(X[None, :], labels)
         delta = {l: np.asarray(result.delta[l][0], dtype=np.float64) for l in range(2, L + 1)}
         cost = float(result.cost)
         if labels.ndim == 1 and sizes[-1] > 1:  # a class index: show it as the 0/1 row
-            from ..nn._validate import one_hot
-
             Y = one_hot(labels, sizes[-1], "draw_network")[0]
     theta = {l: np.asarray(net.theta[l], dtype=np.float64) for l in range(1, L)}
     return Example(sizes, theta, a, z, delta, Y, cost, getattr(net, "activation", "sigmoid"))
