@@ -2,6 +2,9 @@
 
 ``opt = SGD(model.parameters(), lr=0.1, momentum=0.9)``; each step: ``opt.zero_grad()``,
 ``loss.backward()``, ``opt.step()``. A parameter whose ``grad`` is ``None`` is skipped.
+A step changes the parameters in place (``p -= update`` with grad mode off), which bumps their
+version: a graph built before the step can no longer be backpropagated through an op that
+saved them.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from .autodiff import Node
+from .autodiff import no_grad
+from .tensor import Tensor
 
 __all__ = ["SGD", "Adam", "Optimizer"]
 
@@ -19,14 +23,13 @@ __all__ = ["SGD", "Adam", "Optimizer"]
 class Optimizer:
     """Holds the parameters (nodes with float array data) and the learning rate."""
 
-    def __init__(self, params: Iterable[Node], lr: float) -> None:
+    def __init__(self, params: Iterable[Tensor], lr: float) -> None:
         self.params = list(params)
         name = type(self).__name__
         if not self.params:
             raise ValueError(f"{name}: got an empty parameter list; expected at least one node")
         for i, p in enumerate(self.params):
-            if not isinstance(p, Node) or not isinstance(p.data, np.ndarray) or \
-                    not np.issubdtype(p.data.dtype, np.floating):
+            if not isinstance(p, Tensor):
                 raise TypeError(f"{name}: parameter {i} is {type(p).__name__}; expected a "
                                 "Tensor holding a float array")
         if isinstance(lr, bool) or not np.isfinite(lr) or lr <= 0:
@@ -40,15 +43,16 @@ class Optimizer:
             p.grad = None
 
     def step(self) -> None:
-        """Update every parameter that has a grad."""
-        for i, p in enumerate(self.params):
-            if p.grad is None:
-                continue
-            g = np.asarray(p.grad, dtype=p.data.dtype)
-            if g.shape != p.data.shape:
-                raise ValueError(f"{type(self).__name__}.step: parameter {i} ({p.label()}) has "
-                                 f"shape {p.data.shape} but its grad has shape {g.shape}")
-            p.data -= self._update(g, self.state[i])
+        """Update every parameter that has a grad (in place: each one's version goes up)."""
+        with no_grad():
+            for i, p in enumerate(self.params):
+                if p.grad is None:
+                    continue
+                g = np.asarray(p.grad, dtype=p.data.dtype)
+                if g.shape != p.data.shape:
+                    raise ValueError(f"{type(self).__name__}.step: parameter {i} ({p.label()}) "
+                                     f"has shape {p.data.shape} but its grad has shape {g.shape}")
+                p -= self._update(g, self.state[i])  # Tensor's in-place op: bumps _version
 
     def _update(self, g: np.ndarray, state: dict[str, Any]) -> np.ndarray:
         raise NotImplementedError  # pragma: no cover - every optimiser defines it
@@ -58,7 +62,7 @@ class SGD(Optimizer):
     """Stochastic gradient descent with optional momentum μ (PyTorch's form):
     v ← μ v + g (v = g at the first step), θ ← θ − lr·v."""
 
-    def __init__(self, params: Iterable[Node], lr: float = 0.01, momentum: float = 0.0) -> None:
+    def __init__(self, params: Iterable[Tensor], lr: float = 0.01, momentum: float = 0.0) -> None:
         super().__init__(params, lr)
         if not 0.0 <= momentum < 1.0:
             raise ValueError(f"SGD: momentum must be in [0, 1), got {momentum!r}")
@@ -76,7 +80,7 @@ class Adam(Optimizer):
     """Adam: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ ← θ − lr·m̂/(√v̂ + ε) with the
     bias corrections m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ)."""
 
-    def __init__(self, params: Iterable[Node], lr: float = 0.001,
+    def __init__(self, params: Iterable[Tensor], lr: float = 0.001,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8) -> None:
         super().__init__(params, lr)
         b1, b2 = betas

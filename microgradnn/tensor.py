@@ -20,8 +20,9 @@ from typing import Any, TypeAlias
 
 import numpy as np
 
-from .autodiff import AnomalyError, Node, _creation_counter, _modes, _non_default, recording
+from .autodiff import Node, _creation_counter, _modes, _non_default, recording
 from .tensor_ops import TensorFunctions, _index
+from .tensor_version import _watch, careful_vjp, share, versions, watch_float32
 
 __all__ = ["Tensor", "concatenate", "maximum", "stack", "unbroadcast", "where"]
 
@@ -47,6 +48,7 @@ def _result(data: Any, parents: tuple, rule: Any, ctx: Any, op: str,
     out.name = None
     out._hooks = None
     out._local = None
+    out._vc = None
     out._order = _next_order()
     out.op = op
     if _non_default[0]:
@@ -64,17 +66,6 @@ def _result(data: Any, parents: tuple, rule: Any, ctx: Any, op: str,
         out._rule = out._ctx = None
         out.requires_grad = False
     return out
-
-
-def _check_forward(data: np.ndarray, parents: tuple, op: str) -> None:
-    if np.isfinite(data).all():
-        return
-    names = ", ".join(p.label() for p in parents) or "constants"
-    bad = [p.label() for p in parents if not np.isfinite(p.data).all()]
-    where = (f"input {', '.join(bad)} already held a non-finite value" if bad
-             else "every input was finite")
-    raise AnomalyError(f"forward of {op!r} produced a non-finite value (nan or inf) from "
-                       f"inputs ({names}); {where}")
 
 
 def _as_array(x: Any, dtype: Any, what: str) -> np.ndarray:
@@ -129,20 +120,22 @@ class Tensor(TensorFunctions, Node):
     included (their δ) — and ``None`` before.
     """
 
-    __slots__ = ("_ctx", "_rule", "requires_grad")
+    __slots__ = ("_ctx", "_rule", "_vc", "requires_grad")
 
     data: np.ndarray
     requires_grad: bool
     _rule: Any  # rule(node, grad) -> one contribution per parent
     _ctx: Any  # what the rule needs besides the parents' data
+    _vc: Any  # Versions (in-place changes), shared with views; None until needed
 
     __array_priority__ = 1000
     __array_ufunc__ = None  # NumPy operators defer to Tensor's reflected methods
 
     def __init__(self, data: ArrayLike, requires_grad: bool = False, name: str | None = None,
                  dtype: Any = None) -> None:
-        if isinstance(data, Tensor):
-            data = data.data
+        base = data if isinstance(data, Tensor) else None
+        if base is not None:
+            data = base.data
         if name is not None and not isinstance(name, str):
             raise TypeError(f"Tensor name must be a str, got {type(name).__name__}")
         self.data = _as_array(data, dtype, "Tensor")
@@ -154,11 +147,23 @@ class Tensor(TensorFunctions, Node):
         self._local = None
         self._rule = self._ctx = None
         self._hooks = None
+        self._vc = None
         self._order = _next_order()
+        if base is not None and self.data is base.data:
+            share(self, base)  # the same array: one version counter
+        if self.data.dtype is not _F64:
+            watch_float32()
 
     # -- the node protocol ------------------------------------------------------------
     def _vjp(self, grad: Any) -> Any:
+        if _watch[0] > self._order:  # an in-place change since this node, or float32
+            return careful_vjp(self, grad)
         return self._rule(self, grad)
+
+    @property
+    def _version(self) -> int:
+        """How many in-place changes this array (shared with its views) has had."""
+        return 0 if self._vc is None else self._vc.count
 
     @staticmethod
     def _is_finite(value: Any) -> bool:
@@ -221,8 +226,8 @@ class Tensor(TensorFunctions, Node):
         return self.data if dtype is None else self.data.astype(dtype, copy=False)
 
     def detach(self) -> Tensor:
-        """A new leaf sharing this data, cut from the graph (requires_grad=False)."""
-        return Tensor(self.data, name=self.name)
+        """A new leaf sharing this data and its version, cut from the graph (no grad)."""
+        return Tensor(self, name=self.name)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set requires_grad on a leaf in place; returns self."""
@@ -333,7 +338,8 @@ class Tensor(TensorFunctions, Node):
     def __rmatmul__(self, other: ArrayLike) -> Tensor:
         return _matmul(other, self)
 
-    # -- in place: only on leaves that need no gradient, or with grad mode off -------------
+    # -- in place: only on leaves that need no gradient, or with grad mode off; each change
+    # bumps the version (a backward that needs the old values then raises) --------------
     def _inplace(self, op: str, fn: Any, other: Any) -> Tensor:
         if self.parents:
             raise RuntimeError(
@@ -348,6 +354,7 @@ class Tensor(TensorFunctions, Node):
         except ValueError as error:
             raise ValueError(f"{op}: {_shape(other)} does not fit into {self.label()} of "
                              f"shape {self.shape}: {error}") from None
+        versions(self).bump()
         return self
 
     def __setitem__(self, index: Any, value: ArrayLike) -> None:
@@ -375,6 +382,7 @@ class Tensor(TensorFunctions, Node):
 from .tensor_binary import (  # noqa: E402
     _add_rule,
     _binary,
+    _check_forward,
     _div_rule,
     _matmul,
     _mul_rule,

@@ -16,6 +16,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
+from .autodiff import AnomalyError
+from .tensor_version import inputs, inputs_and_output, nothing, partners, saves
+
 if TYPE_CHECKING:  # pragma: no cover
     from .tensor import ArrayLike
 
@@ -30,6 +33,17 @@ def _shape(x: Any) -> tuple[int, ...]:
 
 def _val(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else x
+
+
+def _check_forward(data: np.ndarray, parents: tuple, op: str) -> None:
+    if np.isfinite(data).all():
+        return
+    names = ", ".join(p.label() for p in parents) or "constants"
+    bad = [p.label() for p in parents if not np.isfinite(p.data).all()]
+    where = (f"input {', '.join(bad)} already held a non-finite value" if bad
+             else "every input was finite")
+    raise AnomalyError(f"forward of {op!r} produced a non-finite value (nan or inf) from "
+                       f"inputs ({names}); {where}")
 
 
 def _wants(x: Any) -> bool:
@@ -120,34 +134,40 @@ def _binary(a: Any, b: Any, fn: Any, rule: Any, op: str) -> Tensor:
 
 
 # --------------------------------------------------------------------------- arithmetic
+@saves(nothing)
 def _add_rule(node: Tensor, g: Any) -> tuple:
     _, _, sa, sb, kind = node._ctx
     return _grads(kind, None if sa is None else unbroadcast(g, sa),
                   None if sb is None else unbroadcast(g, sb))
 
 
+@saves(nothing)
 def _sub_rule(node: Tensor, g: Any) -> tuple:
     _, _, sa, sb, kind = node._ctx
     return _grads(kind, None if sa is None else unbroadcast(g, sa),
                   None if sb is None else -unbroadcast(g, sb))
 
 
+@saves(partners)
 def _mul_rule(node: Tensor, g: Any) -> tuple:
     x, y, sa, sb, kind = node._ctx
     return _grads(kind, None if sa is None else unbroadcast(g * y, sa),
                   None if sb is None else unbroadcast(g * x, sb))
 
 
+@saves(inputs_and_output)
 def _div_rule(node: Tensor, g: Any) -> tuple:
     _, y, sa, sb, kind = node._ctx
     return _grads(kind, None if sa is None else unbroadcast(g / y, sa),
                   None if sb is None else unbroadcast(-g * node.data / y, sb))
 
 
+@saves(nothing)
 def _neg_rule(node: Tensor, g: Any) -> tuple:
     return (-g,)
 
 
+@saves(inputs)
 def _pow_number_rule(node: Tensor, g: Any) -> tuple:
     n = node._ctx
     x = node.parents[0].data
@@ -166,6 +186,7 @@ def _pow(a: Any, b: Any) -> Tensor:
     return _binary(a, b, np.power, _pow_rule, "**")
 
 
+@saves(inputs_and_output)
 def _pow_rule(node: Tensor, g: Any) -> tuple:
     x, y, sa, sb, kind = node._ctx
     ga = gb = None
@@ -213,6 +234,7 @@ def _mm(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return _dot(x, y)
 
 
+@saves(partners)
 def _matmul_rule(node: Tensor, g: Any) -> tuple:
     x, y, sa, sb, kind = node._ctx
     if x.ndim == 2 and y.ndim == 2:
@@ -272,6 +294,7 @@ def _nary(items: list, data: np.ndarray, rule: Any, ctx: Any, op: str) -> Tensor
     return _result(data, parents, rule, (items, ctx), op, requires_grad)
 
 
+@saves(nothing)
 def _concatenate_rule(node: Tensor, g: Any) -> tuple:
     items, (ax, offsets) = node._ctx
     pieces = np.split(g, offsets, axis=ax)
@@ -279,6 +302,7 @@ def _concatenate_rule(node: Tensor, g: Any) -> tuple:
                  for p, x in zip(pieces, items) if isinstance(x, Tensor))
 
 
+@saves(nothing)
 def _stack_rule(node: Tensor, g: Any) -> tuple:
     items, ax = node._ctx
     moved = np.moveaxis(g, ax, 0)
@@ -299,6 +323,7 @@ def where(condition: Any, a: ArrayLike, b: ArrayLike) -> Tensor:
                    ctx[2] is not None or ctx[3] is not None)
 
 
+@saves(nothing)
 def _where_rule(node: Tensor, g: Any) -> tuple:
     cond, _, _, sa, sb, kind = node._ctx
     return _grads(kind, None if sa is None else unbroadcast(np.where(cond, g, 0.0), sa),
@@ -311,6 +336,7 @@ def maximum(a: ArrayLike, b: ArrayLike) -> Tensor:
     return _binary(a, b, np.maximum, _maximum_rule, "maximum")
 
 
+@saves(inputs)
 def _maximum_rule(node: Tensor, g: Any) -> tuple:
     x, y, sa, sb, kind = node._ctx
     share = (x > y) + 0.5 * (x == y)  # a's share of g

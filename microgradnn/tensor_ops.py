@@ -18,6 +18,8 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 from scipy.special import expit
 
+from .tensor_version import inputs, inputs_and_output, nothing, output, saves, view_of
+
 if TYPE_CHECKING:  # pragma: no cover
     from .tensor import Tensor
 
@@ -186,7 +188,7 @@ class TensorFunctions:
         except (ValueError, TypeError):
             raise ValueError(f"reshape: cannot reshape {self.label()} of shape {self.data.shape} "
                              f"({self.data.size} elements) into {shape}") from None
-        return _unary(self, data, _reshape_rule, None, "reshape")
+        return view_of(self, _unary(self, data, _reshape_rule, None, "reshape"))
 
     def transpose(self, *axes: Any) -> Tensor:
         """a with its axes permuted (reversed by default); ∂/∂a = g permuted back."""
@@ -201,7 +203,8 @@ class TensorFunctions:
             perm = axes
             raise ValueError(f"transpose: axes {perm} are not a permutation of the "
                              f"{self.data.ndim} axes of {self.label()}") from None
-        return _unary(self, data, _transpose_rule, tuple(np.argsort(perm)), "transpose")
+        return view_of(self, _unary(self, data, _transpose_rule, tuple(np.argsort(perm)),
+                                    "transpose"))
 
     @property
     def T(self) -> Tensor:
@@ -209,52 +212,56 @@ class TensorFunctions:
         return self.transpose()
 
     def __getitem__(self, index: Any) -> Tensor:
-        """a[index] (slices, ints, int or bool arrays); ∂/∂a = g scattered back into
-        zeros, repeated indices adding up (np.add.at)."""
+        """a[index] with NumPy's indices: slices, ints, int arrays, bool arrays (masks);
+        ∂/∂a = g scattered back into zeros, repeated indices adding up (np.add.at).
+
+        A Tensor is not an index: it always holds floats (``Tensor([True, False])`` is
+        [1.0, 0.0]), so a mask would silently pick positions 1 and 0. Pass a NumPy array:
+        ``t.data.astype(bool)`` for a mask, ``t.data.astype(int)`` for positions."""
         index = _index(index)
         try:
             data = self.data[index]
         except (IndexError, ValueError, TypeError) as error:
             raise IndexError(f"index {index!r:.80} does not fit {self.label()} of shape "
                              f"{self.data.shape}: {error}") from None
-        return _unary(self, data, _getitem_rule, index, "index")
+        return view_of(self, _unary(self, data, _getitem_rule, index, "index"))
 
 
 def _index(index: Any) -> Any:
-    """An index with any Tensor in it replaced by its values as integers."""
-    if isinstance(index, _t.Tensor):
-        return _integers(index)
-    if isinstance(index, tuple):
-        return tuple(_integers(i) if isinstance(i, _t.Tensor) else i for i in index)
+    """The index itself, or a TypeError if a Tensor is in it (see ``__getitem__``)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    for part in parts:
+        if isinstance(part, _t.Tensor):
+            raise TypeError(
+                f"index: {part.label()} is a Tensor, which always holds floats (bools become "
+                "1.0/0.0, so a mask would pick positions 1 and 0); index with a NumPy array "
+                "instead: t.data.astype(bool) for a mask, t.data.astype(int) for positions")
     return index
 
 
-def _integers(t: Tensor) -> np.ndarray:
-    ints = t.data.astype(np.intp)
-    if not np.array_equal(ints, t.data):
-        raise IndexError(f"index: {t.label()} holds non-integer values; expected integers "
-                         "(use a NumPy bool array as a mask)")
-    return ints
-
-
 # --------------------------------------------------------------------------- rules
+@saves(output)
 def _exp_rule(node: Tensor, g: Any) -> tuple:
     return (g * node.data,)
 
 
+@saves(inputs)
 def _log_rule(node: Tensor, g: Any) -> tuple:
     return (g / node.parents[0].data,)
 
 
+@saves(output)
 def _sqrt_rule(node: Tensor, g: Any) -> tuple:
     return (g / (2.0 * node.data),)
 
 
+@saves(output)
 def _tanh_rule(node: Tensor, g: Any) -> tuple:
     t = node.data
     return (g * (1.0 - t * t),)
 
 
+@saves(output)
 def _sigmoid_rule(node: Tensor, g: Any) -> tuple:
     s = node.data
     d = 1.0 - s  # a fresh array: the in-place steps below touch nothing else
@@ -263,20 +270,24 @@ def _sigmoid_rule(node: Tensor, g: Any) -> tuple:
     return (d,)
 
 
+@saves(output)
 def _relu_rule(node: Tensor, g: Any) -> tuple:
-    return (g * (node.parents[0].data > 0),)
+    return (g * (node.data > 0),)  # max(0, a) > 0 exactly where a > 0 (PyTorch saves it too)
 
 
+@saves(inputs)
 def _softplus_rule(node: Tensor, g: Any) -> tuple:
     d = _sigmoid(node.parents[0].data)
     d *= g
     return (d,)
 
 
+@saves(inputs)
 def _abs_rule(node: Tensor, g: Any) -> tuple:
     return (g * np.sign(node.parents[0].data),)
 
 
+@saves(inputs)
 def _clip_rule(node: Tensor, g: Any) -> tuple:
     low, high = node._ctx
     x = node.parents[0].data
@@ -288,6 +299,7 @@ def _clip_rule(node: Tensor, g: Any) -> tuple:
     return (g * inside,)
 
 
+@saves(nothing)
 def _sum_rule(node: Tensor, g: Any) -> tuple:
     axes, keepdims, scale = node._ctx
     shape = node.parents[0].data.shape
@@ -312,6 +324,7 @@ def _extremum(node: Any, axis: Axis, keepdims: bool, fn: Any, op: str) -> Tensor
     return _unary(node, data, _extremum_rule, (axes, keepdims), op)
 
 
+@saves(inputs_and_output)
 def _extremum_rule(node: Tensor, g: Any) -> tuple:
     axes, keepdims = node._ctx
     x = node.parents[0].data
@@ -329,6 +342,7 @@ def _logsumexp(x: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
     return np.log(np.exp(x - m).sum(axis=axes, keepdims=True)) + m
 
 
+@saves(inputs_and_output)
 def _logsumexp_rule(node: Tensor, g: Any) -> tuple:
     axes, keepdims = node._ctx
     out, g = node.data, np.asarray(g)
@@ -337,20 +351,24 @@ def _logsumexp_rule(node: Tensor, g: Any) -> tuple:
     return (g * np.exp(node.parents[0].data - out),)
 
 
+@saves(output)
 def _softmax_rule(node: Tensor, g: Any) -> tuple:
     s = node.data
     gs = g * s
     return (gs - s * gs.sum(axis=node._ctx, keepdims=True),)
 
 
+@saves(output)
 def _log_softmax_rule(node: Tensor, g: Any) -> tuple:
     return (g - np.exp(node.data) * g.sum(axis=node._ctx, keepdims=True),)
 
 
+@saves(nothing)
 def _reshape_rule(node: Tensor, g: Any) -> tuple:
     return (np.reshape(g, node.parents[0].data.shape),)
 
 
+@saves(nothing)
 def _transpose_rule(node: Tensor, g: Any) -> tuple:
     return (np.transpose(g, node._ctx),)
 
@@ -362,6 +380,7 @@ def _is_basic(index: Any) -> bool:
                for p in parts)
 
 
+@saves(nothing)
 def _getitem_rule(node: Tensor, g: Any) -> tuple:
     x = node.parents[0].data
     out = np.zeros(x.shape, dtype=x.dtype)
