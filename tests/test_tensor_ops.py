@@ -350,3 +350,52 @@ def test_fast_paths_on_large_and_tall_arrays_match_pytorch(scale: float) -> None
     np.testing.assert_allclose(outs[0].item(), outs[1].item(), rtol=1e-12)
     for m, r in zip(mine, ref):
         np.testing.assert_allclose(m.grad, r.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+# Ops with several inputs, where some inputs are constants: a NumPy array, a plain number, or
+# a Tensor with requires_grad=False. Such an input gets no gradient (None); the others match
+# PyTorch. (The comparison above makes every input require grad.)
+MIXED = {"add", "sub", "mul", "div", "pow", "maximum", "matmul", "concatenate", "stack"}
+NO_NUMBER = {"matmul", "concatenate", "stack"}  # a number is not a valid operand there
+
+
+def _mixed_input(F: SimpleNamespace, x: np.ndarray, kind: str, i: int, op: str) -> Any:
+    if kind == "number":
+        number = float(x.reshape(-1)[0])
+        if F is TH and op == "maximum":  # torch.maximum takes tensors only
+            return torch.tensor(number, dtype=torch.float64)
+        return number
+    if F is MG:
+        return x if kind == "array" else mg.Tensor(x, requires_grad=kind == "grad",
+                                                   name=f"x{i}")
+    if kind == "array":  # PyTorch takes constants as tensors that do not require grad
+        return torch.as_tensor(x)
+    return torch.tensor(x, requires_grad=kind == "grad")
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.name in MIXED], ids=lambda c: c.name)
+@settings(max_examples=20)
+@given(data=st.data())
+def test_constant_operands_get_no_gradient_and_the_rest_match_pytorch(
+        case: Case, data: st.DataObject) -> None:
+    arrays, kwargs = case.draw(data)
+    choices = ["grad", "array", "nograd"] + ([] if case.name in NO_NUMBER else ["number"])
+    kinds = data.draw(st.lists(st.sampled_from(choices), min_size=len(arrays),
+                               max_size=len(arrays)).filter(lambda k: "grad" in k))
+    results = []
+    for F in (MG, TH):
+        inputs = [_mixed_input(F, x, k, i, case.name)
+                  for i, (x, k) in enumerate(zip(arrays, kinds))]
+        out = case.fn(F, *inputs, **kwargs)
+        v = _upstream(tuple(out.shape))
+        out.backward(v if F is MG else torch.from_numpy(v))
+        grads = [getattr(x, "grad", None) for x in inputs]
+        results.append((np.asarray(out.data if F is MG else out.detach()), grads))
+    (value, grads), (expected, expected_grads) = results
+    np.testing.assert_allclose(value, expected, rtol=1e-10, atol=1e-12)
+    for i, (kind, got, want) in enumerate(zip(kinds, grads, expected_grads)):
+        if kind != "grad":
+            assert got is None, f"input {i} ({kind}) got a gradient"
+            continue
+        assert np.shape(got) == arrays[i].shape, f"grad of input {i} has the wrong shape"
+        np.testing.assert_allclose(got, want.numpy(), rtol=1e-9, atol=1e-12)
