@@ -17,7 +17,7 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
 from .autodiff import AnomalyError
-from .tensor_version import inputs, inputs_and_output, nothing, partners, saves
+from .tensor_version import divisor, inputs, inputs_and_output, nothing, partners, saves
 
 if TYPE_CHECKING:  # pragma: no cover
     from .tensor import ArrayLike
@@ -155,7 +155,7 @@ def _mul_rule(node: Tensor, g: Any) -> tuple:
                   None if sb is None else unbroadcast(g * x, sb))
 
 
-@saves(inputs_and_output)
+@saves(divisor)
 def _div_rule(node: Tensor, g: Any) -> tuple:
     _, y, sa, sb, kind = node._ctx
     return _grads(kind, None if sa is None else unbroadcast(g / y, sa),

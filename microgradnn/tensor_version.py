@@ -110,6 +110,14 @@ def partners(node: Any) -> Sequence[Any]:
     return tuple(t for t, other_needs in ((a, sb), (b, sa)) if other_needs is not None)
 
 
+def divisor(node: Any) -> Sequence[Any]:
+    """a / b: ∂/∂a = g/b reads b; ∂/∂b = -g·out/b reads b and the output (a itself never)."""
+    _, _, _, sb, kind = node._ctx
+    if kind == 1:  # b is a constant
+        return ()
+    return (node.parents[-1], node) if sb is not None else (node.parents[-1],)
+
+
 def saves(reader: Reader) -> Callable[[Any], Any]:
     """Decorator: register what a rule reads (a rule not registered is assumed to read its
     inputs and its output)."""

@@ -66,6 +66,9 @@ CASES = [
     ("(c * a).sum()", "a", False),
     ("(a + b).sum()", "b", False),
     ("(a - c).sum()", "c", False),
+    ("(a / c).sum()", "a", False),  # ∂/∂a = g/c
+    ("(a / c).sum()", "c", True),
+    ("(c / a).sum()", "a", True),
     ("(a @ W).sum()", "W", True),
     ("(c @ W).sum()", "W", False),  # ∂/∂W = cᵀ g
     ("(a @ W).sum()", "a", True),
