@@ -18,6 +18,7 @@ the sum of both paths because contributions are added, never assigned.
 
 from __future__ import annotations
 
+import abc
 import functools
 import itertools
 import threading
@@ -90,11 +91,12 @@ def checking_anomalies() -> bool:
     return bool(_non_default[0]) and _modes.anomaly
 
 
-class _ModeContext:
+class _ModeContext(abc.ABC):
     """A context manager that is also a decorator; each use saves and restores the modes."""
 
+    @abc.abstractmethod
     def _target(self) -> tuple[bool, bool]:
-        raise NotImplementedError  # pragma: no cover - every subclass defines it
+        """The (grad_enabled, anomaly) modes this context switches to."""
 
     def __enter__(self) -> None:
         self._saved = (_modes.grad_enabled, _modes.anomaly)
@@ -207,16 +209,21 @@ class Node:
     name: str | None
 
     # -- what a node type supplies ------------------------------------------------
+    # (Node stays a plain class, not an ABC: isinstance checks sit on every op's hot path.)
     def _vjp(self, grad: Any) -> Sequence[Any]:
         """One contribution ∂root/∂parent per parent, given ∂root/∂self (if no _local)."""
-        raise NotImplementedError  # pragma: no cover - every node type defines it
+        raise TypeError(f"{type(self).__name__} op {self.op!r} states no chain rule: a node "
+                        "type gives each op local derivatives (_local) or a _vjp rule")
 
     @staticmethod
     def _is_finite(value: Any) -> bool:
-        raise NotImplementedError  # pragma: no cover
+        """Whether a value or gradient holds only finite numbers (for anomaly mode)."""
+        raise TypeError("a node type must say how to test its values for NaN and inf")
 
     def _seed(self) -> Any:
-        raise NotImplementedError  # pragma: no cover
+        """∂root/∂root, the gradient backward() starts from when none is given."""
+        raise TypeError(f"{type(self).__name__} has no implicit starting gradient; "
+                        "pass backward(gradient=...)")
 
     @staticmethod
     def _own_grad(g: Any) -> Any:

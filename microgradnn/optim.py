@@ -9,6 +9,7 @@ saved them.
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Iterable
 from typing import Any
 
@@ -20,7 +21,7 @@ from .tensor import Tensor
 __all__ = ["SGD", "Adam", "Optimizer"]
 
 
-class Optimizer:
+class Optimizer(abc.ABC):
     """Holds the parameters (nodes with float array data) and the learning rate."""
 
     def __init__(self, params: Iterable[Tensor], lr: float) -> None:
@@ -54,8 +55,9 @@ class Optimizer:
                                      f"has shape {p.data.shape} but its grad has shape {g.shape}")
                 p -= self._update(g, self.state[i])  # Tensor's in-place op: bumps _version
 
+    @abc.abstractmethod
     def _update(self, g: np.ndarray, state: dict[str, Any]) -> np.ndarray:
-        raise NotImplementedError  # pragma: no cover - every optimiser defines it
+        """The step for one parameter from its gradient; every optimiser defines it."""
 
 
 class SGD(Optimizer):

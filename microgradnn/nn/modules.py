@@ -9,6 +9,7 @@ In the course's notation a Linear layer from s_l to s_{l+1} units is Θ^(l) spli
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Iterator, Sequence
 from itertools import pairwise
 from typing import Any
@@ -21,15 +22,16 @@ from .init import random_weights
 __all__ = ["MLP", "Linear", "Module", "ReLU", "Sequential", "Sigmoid", "Tanh"]
 
 
-class Module:
+class Module(abc.ABC):
     """Base class: subclasses define ``forward``; parameters are the Tensor attributes with
     ``requires_grad`` and those of sub-modules, in the order they were set."""
 
     def __call__(self, x: Any) -> Tensor:
         return self.forward(x if isinstance(x, Tensor) else Tensor(x))
 
+    @abc.abstractmethod
     def forward(self, x: Tensor) -> Tensor:
-        raise NotImplementedError  # pragma: no cover - every module defines it
+        """The module's computation; every module defines it."""
 
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Tensor]]:
         for name, value in vars(self).items():
@@ -109,7 +111,8 @@ class ReLU(Module):
         return "ReLU()"
 
 
-_ACTIVATIONS = {"sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU}
+_ACTIVATIONS: dict[str, type[Sigmoid | Tanh | ReLU]] = {"sigmoid": Sigmoid, "tanh": Tanh,
+                                                      "relu": ReLU}
 
 
 class Sequential(Module):
