@@ -19,6 +19,7 @@ the sum of both paths because contributions are added, never assigned.
 from __future__ import annotations
 
 import abc
+import copy
 import functools
 import itertools
 import threading
@@ -227,10 +228,8 @@ class Node:
 
     @staticmethod
     def _own_grad(g: Any) -> Any:
-        """A leaf's gradient as an object of its own: mutable values (arrays) are copied, so
-        no other node's grad aliases it and it is writable (floats need no copy)."""
-        copy = getattr(g, "copy", None)
-        return g if copy is None else copy()
+        """A leaf's gradient as an object the leaf may keep and change (default: as is)."""
+        return g
 
     # -- shared behaviour -----------------------------------------------------------
     @property
@@ -341,6 +340,10 @@ def _propagate(order: list[Node], anomaly: bool) -> None:
             for parent, contribution in zip(parents, node._vjp(g)):
                 if contribution is None:
                     continue
+                if contribution is g and not parent.parents:
+                    # a rule passed δ through unchanged: the leaf gets a copy, so changing
+                    # its grad in place cannot change the δ its child shows
+                    contribution = copy.copy(contribution)
                 if anomaly:
                     _check_finite(node, parent, contribution)
                 before = parent.grad

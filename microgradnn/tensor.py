@@ -184,6 +184,11 @@ class Tensor(TensorFunctions, Node):
                 "of that shape)")
         return np.array(1.0, dtype=self.data.dtype).reshape(self.data.shape)
 
+    @staticmethod
+    def _own_grad(g: np.ndarray) -> np.ndarray:
+        """Leaves keep writable arrays of their own (rules may return read-only views)."""
+        return g if g.flags.writeable and g.flags.owndata else g.copy()
+
     def _check_gradient(self, gradient: Any) -> np.ndarray:
         self._check_root()
         g = _as_array(_val(gradient), self.data.dtype, "backward(gradient=...)")
