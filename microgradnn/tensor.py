@@ -21,6 +21,7 @@ from typing import Any, TypeAlias
 import numpy as np
 
 from .autodiff import Node, _creation_counter, _modes, _non_default, recording
+from .dtypes import _F64, _FLOATS, _as_array
 from .tensor_ops import TensorFunctions, _index
 from .tensor_version import _watch, careful_vjp, share, versions, watch_float32
 
@@ -32,8 +33,6 @@ _new = object.__new__
 _next_order = _creation_counter.__next__
 _ndarray = np.ndarray
 _asarray = np.asarray
-_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
-_F64 = np.dtype(np.float64)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -66,31 +65,6 @@ def _result(data: Any, parents: tuple, rule: Any, ctx: Any, op: str,
         out._rule = out._ctx = None
         out.requires_grad = False
     return out
-
-
-def _as_array(x: Any, dtype: Any, what: str) -> np.ndarray:
-    """x as a float32/float64 array (ints and bools become float64), or a TypeError."""
-    want = None
-    if dtype is not None:
-        want = np.dtype(dtype)
-        if want not in _FLOATS:
-            raise TypeError(f"{what}: dtype {want} is not supported; expected float32 or "
-                            "float64")
-    if x.__class__ is not _ndarray:
-        try:
-            x = _asarray(x)
-        except ValueError as error:
-            raise ValueError(f"{what}: could not make an array of {type(x).__name__} "
-                             f"{x!r:.80}: {error}") from None
-    kind = x.dtype.kind
-    if kind == "f":
-        if want is not None:
-            return x if x.dtype == want else x.astype(want)
-        return x if x.dtype in _FLOATS else x.astype(_F64)
-    if kind in "iub":
-        return x.astype(want or _F64)
-    raise TypeError(f"{what}: cannot hold an array of dtype {x.dtype}; expected real "
-                    "numbers (float, int or bool)")
 
 
 def _operand(x: Any, op: str) -> Any:
@@ -263,7 +237,8 @@ class Tensor(TensorFunctions, Node):
         return bool(self.data.reshape(-1)[0])
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", threshold=40, precision=6)
+        body = np.array2string(self.data, separator=", ", threshold=40, precision=6,
+                               prefix="Tensor(")
         extra = "".join([
             f", dtype={self.data.dtype}" if self.data.dtype != _F64 else "",
             ", requires_grad=True" if self.requires_grad else "",

@@ -1,0 +1,43 @@
+"""What a Tensor holds: float64 by default, float32 when asked, nothing else.
+
+Ints and bools become float64; complex, object and text arrays are refused with an error
+that names the dtype.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["_F64", "_FLOATS", "_as_array"]
+
+_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+_F64 = np.dtype(np.float64)
+_ndarray = np.ndarray
+_asarray = np.asarray
+
+
+def _as_array(x: Any, dtype: Any, what: str) -> np.ndarray:
+    """x as a float32/float64 array (ints and bools become float64), or a TypeError."""
+    want = None
+    if dtype is not None:
+        want = np.dtype(dtype)
+        if want not in _FLOATS:
+            raise TypeError(f"{what}: dtype {want} is not supported; expected float32 or "
+                            "float64")
+    if x.__class__ is not _ndarray:
+        try:
+            x = _asarray(x)
+        except ValueError as error:
+            raise ValueError(f"{what}: could not make an array of {type(x).__name__} "
+                             f"{x!r:.80}: {error}") from None
+    kind = x.dtype.kind
+    if kind == "f":
+        if want is not None:
+            return x if x.dtype == want else x.astype(want)
+        return x if x.dtype in _FLOATS else x.astype(_F64)
+    if kind in "iub":
+        return x.astype(want or _F64)
+    raise TypeError(f"{what}: cannot hold an array of dtype {x.dtype}; expected real "
+                    "numbers (float, int or bool)")
