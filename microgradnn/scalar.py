@@ -17,13 +17,8 @@ from collections.abc import Iterable, Sequence
 from operator import mul
 from typing import Any, TypeAlias
 
-from .autodiff import (
-    AnomalyError,
-    Node,
-    _creation_counter,
-    _modes,
-    _non_default,
-)
+from .autodiff import Node, _creation_counter
+from .modes import AnomalyError, _modes, _non_default
 
 __all__ = ["Scalar"]
 
@@ -57,11 +52,8 @@ def _result(data: float, parents: tuple, local: tuple, op: str) -> Scalar:
 
 def _value(x: Any, op: str) -> float:
     """The float behind a Scalar or a number operand, or a TypeError naming it."""
-    cls = x.__class__
-    if cls is float:
+    if x.__class__ is float:
         return x
-    if cls is int or cls is Scalar:
-        return float(x) if cls is int else x.data
     if isinstance(x, Scalar):
         return x.data
     if isinstance(x, numbers.Real) and not isinstance(x, bool):
@@ -112,7 +104,7 @@ class Scalar(Node):
     # -- arithmetic ---------------------------------------------------------------------
     def __add__(self, other: ScalarLike) -> Scalar:
         """a + b; ∂/∂a = 1, ∂/∂b = 1."""
-        if other.__class__ is Scalar or isinstance(other, Scalar):
+        if isinstance(other, Scalar):
             return _result(self.data + other.data, (self, other), (1.0, 1.0), "+")
         return _result(self.data + _value(other, "+"), (self,), (1.0,), "+")
 
@@ -120,7 +112,7 @@ class Scalar(Node):
 
     def __sub__(self, other: ScalarLike) -> Scalar:
         """a - b; ∂/∂a = 1, ∂/∂b = -1."""
-        if other.__class__ is Scalar or isinstance(other, Scalar):
+        if isinstance(other, Scalar):
             return _result(self.data - other.data, (self, other), (1.0, -1.0), "-")
         return _result(self.data - _value(other, "-"), (self,), (1.0,), "-")
 
@@ -130,7 +122,7 @@ class Scalar(Node):
 
     def __mul__(self, other: ScalarLike) -> Scalar:
         """a * b; ∂/∂a = b, ∂/∂b = a."""
-        if other.__class__ is Scalar or isinstance(other, Scalar):
+        if isinstance(other, Scalar):
             return _result(self.data * other.data, (self, other), (other.data, self.data), "*")
         c = _value(other, "*")
         return _result(self.data * c, (self,), (c,), "*")
@@ -144,7 +136,7 @@ class Scalar(Node):
             raise ZeroDivisionError(
                 f"division by zero: {self.label()} / {_label(other)}, and the divisor is 0"
             )
-        if other.__class__ is Scalar or isinstance(other, Scalar):
+        if isinstance(other, Scalar):
             return _result(self.data / b, (self, other), (1.0 / b, -self.data / (b * b)), "/")
         return _result(self.data / b, (self,), (1.0 / b,), "/")
 

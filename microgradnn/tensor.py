@@ -20,8 +20,9 @@ from typing import Any, TypeAlias
 
 import numpy as np
 
-from .autodiff import Node, _creation_counter, _modes, _non_default, recording
+from .autodiff import Node, _creation_counter
 from .dtypes import _F64, _FLOATS, _as_array
+from .modes import _modes, _non_default, recording
 from .tensor_ops import TensorFunctions, _index
 from .tensor_version import _watch, careful_vjp, share, versions, watch_float32
 

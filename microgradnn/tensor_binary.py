@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
-from .autodiff import AnomalyError
+from .modes import AnomalyError
 from .tensor_version import divisor, inputs, inputs_and_output, nothing, partners, saves
 
 if TYPE_CHECKING:  # pragma: no cover

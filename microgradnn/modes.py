@@ -1,0 +1,149 @@
+"""Grad mode and anomaly mode: thread-local switches every op consults.
+
+``no_grad``, ``enable_grad``, ``set_grad_enabled`` and ``detect_anomaly`` are context
+managers and decorators. Ops read one global counter on their hot path (how many threads
+are not in the default modes) and look at the thread-local modes only when it is non-zero.
+"""
+
+from __future__ import annotations
+
+import abc
+import functools
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+__all__ = [
+    "AnomalyError",
+    "checking_anomalies",
+    "detect_anomaly",
+    "enable_grad",
+    "is_anomaly_enabled",
+    "is_grad_enabled",
+    "no_grad",
+    "recording",
+    "set_grad_enabled",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _ThreadModes(threading.local):
+    grad_enabled: bool = True
+    anomaly: bool = False
+
+
+_modes = _ThreadModes()
+# How many threads are not in the default modes (grad on, anomaly off). Ops read this one
+# global on their hot path and only consult the thread-local modes when it is non-zero.
+_non_default = [0]
+_mode_lock = threading.Lock()
+
+
+def _set_modes(grad_enabled: bool, anomaly: bool) -> None:
+    was_default = _modes.grad_enabled and not _modes.anomaly
+    _modes.grad_enabled = grad_enabled
+    _modes.anomaly = anomaly
+    is_default = grad_enabled and not anomaly
+    if was_default != is_default:
+        with _mode_lock:
+            _non_default[0] += 1 if was_default else -1
+
+
+def is_grad_enabled() -> bool:
+    """True when new ops record their parents (the default)."""
+    return _modes.grad_enabled
+
+
+def is_anomaly_enabled() -> bool:
+    """True inside :func:`detect_anomaly`."""
+    return _modes.anomaly
+
+
+def recording() -> bool:
+    """Fast check used by ops: record parents unless grad mode is off in this thread."""
+    return not _non_default[0] or _modes.grad_enabled
+
+
+def checking_anomalies() -> bool:
+    """Fast check used by ops: is anomaly mode on in this thread?"""
+    return bool(_non_default[0]) and _modes.anomaly
+
+
+class _ModeContext(abc.ABC):
+    """A context manager that is also a decorator; each use saves and restores the modes."""
+
+    @abc.abstractmethod
+    def _target(self) -> tuple[bool, bool]:
+        """The (grad_enabled, anomaly) modes this context switches to."""
+
+    def __enter__(self) -> None:
+        self._saved = (_modes.grad_enabled, _modes.anomaly)
+        _set_modes(*self._target())
+
+    def __exit__(self, *exc: object) -> None:
+        _set_modes(*self._saved)
+
+    def __call__(self, fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            saved = (_modes.grad_enabled, _modes.anomaly)  # per call: safe under recursion
+            _set_modes(*self._target())
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                _set_modes(*saved)
+
+        return wrapper  # type: ignore[return-value]
+
+
+class no_grad(_ModeContext):
+    """Context manager and decorator: ops inside record no parents (nothing to backprop)."""
+
+    def _target(self) -> tuple[bool, bool]:
+        return False, _modes.anomaly
+
+
+class enable_grad(_ModeContext):
+    """Context manager and decorator: turn recording back on inside a ``no_grad`` block."""
+
+    def _target(self) -> tuple[bool, bool]:
+        return True, _modes.anomaly
+
+
+class set_grad_enabled(_ModeContext):
+    """Set grad mode: at once when called, restored at exit when used as a context.
+
+    ``mg.set_grad_enabled(False)`` switches recording off for this thread until switched
+    back; ``with mg.set_grad_enabled(flag):`` switches it for the block only.
+    """
+
+    def __init__(self, mode: bool) -> None:
+        self.mode = bool(mode)
+        self._saved = (_modes.grad_enabled, _modes.anomaly)
+        _set_modes(self.mode, _modes.anomaly)
+
+    def __enter__(self) -> None:
+        pass  # the mode was set when called; __exit__ restores the one saved then
+
+    def __call__(self, fn: F) -> F:
+        _set_modes(*self._saved)  # as a decorator it applies per call, not from now on
+        return super().__call__(fn)
+
+    def _target(self) -> tuple[bool, bool]:
+        return self.mode, _modes.anomaly
+
+
+class detect_anomaly(_ModeContext):
+    """Context manager and decorator: a NaN or inf raises :class:`AnomalyError`.
+
+    Forward values are checked as each op produces them, gradients as the backward sweep
+    computes them; the error names the op and the node where the first one appeared.
+    """
+
+    def _target(self) -> tuple[bool, bool]:
+        return _modes.grad_enabled, True
+
+
+class AnomalyError(FloatingPointError):
+    """A NaN or inf appeared inside :func:`detect_anomaly`."""
