@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import Scalar, topological_order
+from .table import text_table
 
 USAGE_ERROR = 2
 
@@ -28,15 +29,10 @@ class UsageError(Exception):
 
 def node_table(root: Scalar) -> str:
     """Every node of root's graph, parents first: name, op, value and δ = ∂root/∂node."""
-    rows = [("node", "op", "value", "grad (δ)")]
-    for node in topological_order(root):
-        grad = "—" if node.grad is None else f"{node.grad:.6f}"
-        rows.append((node.label(), node.op or "leaf", f"{node.data:.6f}", grad))
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    lines = ["  ".join(cell.ljust(w) if i < 2 else cell.rjust(w)
-                       for i, (cell, w) in enumerate(zip(row, widths))) for row in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    rows = [(node.label(), node.op or "leaf", f"{node.data:.6f}",
+             "—" if node.grad is None else f"{node.grad:.6f}")
+            for node in topological_order(root)]
+    return text_table(("node", "op", "value", "grad (δ)"), rows, align="llrr")
 
 
 def _writable_dir(path: Path) -> Path:

@@ -19,6 +19,7 @@ import numpy as np
 
 from .check import numerical_gradient
 from .nn import Network, check_gradients, lecture_network
+from .table import text_table
 
 __all__ = ["AGREEMENT", "lecture_demo", "numerical_delta"]
 
@@ -42,12 +43,7 @@ def numerical_delta(net: Network, x: np.ndarray, y: np.ndarray, l: int) -> np.nd
 
 
 def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    line = "  ".join
-    out = [line(h.rjust(w) for h, w in zip(header, widths)),
-           line("-" * w for w in widths)]
-    out += [line(c.rjust(w) for c, w in zip(r, widths)) for r in rows]
-    return "\n".join(out)
+    return text_table(header, rows, align="r" * len(header))
 
 
 def lecture_demo(out: Path | None, say: Callable[[str], None] = print) -> bool:

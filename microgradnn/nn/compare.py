@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..check import numerical_gradient, relative_difference
+from ..table import text_table
 from . import backprop as bp
 from .backprop import Backprop, Layers
 from .params import roll, unroll
@@ -80,15 +81,10 @@ class Comparison:
                  "yes" if r.ok else "NO") for r in self.rows]
 
     def __str__(self) -> str:
-        cells = [_HEADER, *self._cells()]
         title = "each method against the hand-coded vectorised backprop"
-        widths = [max(len(row[i]) for row in cells) for i in range(len(_HEADER))]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
-        lines.insert(1, "  ".join("-" * w for w in widths))
-        lines.insert(0, title)
         verdict = "all agree" if self.ok else "DISAGREEMENT"
-        lines.append(f"{verdict}: largest relative difference {self.max_relative:.3e}")
-        return "\n".join(lines)
+        return "\n".join([title, text_table(_HEADER, self._cells()),
+                          f"{verdict}: largest relative difference {self.max_relative:.3e}"])
 
     def to_markdown(self) -> str:
         lines = ["| " + " | ".join(_HEADER) + " |",
