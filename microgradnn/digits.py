@@ -8,6 +8,7 @@ the tests alike.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,8 +60,6 @@ def train_digits(hidden: int = 25, lam: float = 1.0, method: str = "L-BFGS-B",
     # the same λ/(2m) Σ Θ² as the course's J.
     peer = MLPClassifier(hidden_layer_sizes=(hidden,), activation="logistic", alpha=lam,
                          solver="lbfgs", max_iter=maxiter, random_state=seed)
-    import warnings
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         peer.fit(X_train, y_train)
@@ -70,7 +69,7 @@ def train_digits(hidden: int = 25, lam: float = 1.0, method: str = "L-BFGS-B",
         test_accuracy=float(np.mean(net.predict(X_test) == y_test)),
         sklearn_train_accuracy=float(peer.score(X_train, y_train)),
         sklearn_test_accuracy=float(peer.score(X_test, y_test)),
-        history=list(getattr(history, "cost", history) or []),
+        history=list(history.cost),
     )
 
 
