@@ -1,15 +1,30 @@
 """The graph core: what every node is, the order of a graph, and the backward sweep.
 
 This module knows nothing about floats or arrays. A node type (``Scalar``, ``Tensor``)
-subclasses :class:`Node` and states each op's chain rule in one of two plain-data forms:
+subclasses :class:`Node` and states each op's chain rule as plain data, in the node's edge
+slots:
 
-* ``_local`` — a tuple of local derivatives ∂node/∂parent_i, one per parent; the sweep
-  passes ``d * grad`` to parent i (every Scalar op, elementwise Tensor ops);
-* ``_local = None`` and ``_vjp(grad)`` — the vector-Jacobian product: one contribution per
-  parent, ``None`` where a parent needs no gradient (matmul, broadcasting, reductions).
+====================  =========================================================  ==========
+op                    inputs                                                     ∂out/∂input
+====================  =========================================================  ==========
+none (a leaf)         ``_a = None``
+unary                 ``_a`` (``_b = None``)                                     ``_da``
+binary                ``_a``, ``_b``                                             ``_da``, ``_db``
+any arity             ``_a`` = a tuple of inputs                                 ``_da`` = a tuple
+any, as a rule        as above, with ``_da = None``: the node's ``_vjp(grad)`` gives one
+                      contribution per input (``None`` for one that needs no gradient)
+====================  =========================================================  ==========
 
-It also supplies ``_is_finite(value)`` for anomaly mode and ``_seed()``, the implicit
-∂root/∂root of ``backward()`` with no argument.
+The sweep passes ``d * grad`` to each input for its local derivative ``d`` (every Scalar
+op), or the ``_vjp`` contributions (matmul, broadcasting, reductions). The public view of
+the edges is the ordered ``parents`` tuple.
+
+Why slots and not a tuple per node: on a graph of 10⁵ scalars the cyclic garbage collector's
+full passes trace every container alive, and a parents tuple per node doubles what they
+trace; with the inputs in slots a node is a single object for it.
+
+A node type also supplies ``_is_finite(value)`` for anomaly mode and ``_seed()``, the
+implicit ∂root/∂root of ``backward()`` with no argument.
 
 Grad mode and anomaly mode live in :mod:`microgradnn.modes` (re-exported here).
 
@@ -81,17 +96,21 @@ class Node:
     ``parents``  the inputs of the op that made it, an ordered tuple (``a*a`` has two);
     ``op``       the op's name (``""`` for a leaf);
     ``name``     an optional label, shown in errors and drawings.
+
+    The op's edges live in ``_a``, ``_b``, ``_da``, ``_db`` (see the module docstring).
     """
 
-    __slots__ = ("_hooks", "_local", "_order", "data", "grad", "name", "op",
-                 "parents")
+    __slots__ = ("_a", "_b", "_da", "_db", "_hooks", "_order", "data", "grad", "name",
+                 "op")
 
     data: Any
     grad: Any
+    _a: Any  # None (a leaf), the first input, or a tuple of every input
+    _b: Any  # the second input of a binary op, else None
+    _da: Any  # ∂out/∂_a (a tuple when _a is), or None: the node's _vjp rule
+    _db: Any  # ∂out/∂_b
     _hooks: list[Callable[[Any], Any]] | None
-    _local: tuple[Any, ...] | None
     _order: int
-    parents: tuple[Node, ...]
     op: str
     name: str | None
 
@@ -119,9 +138,20 @@ class Node:
 
     # -- shared behaviour -----------------------------------------------------------
     @property
+    def parents(self) -> tuple[Node, ...]:
+        """The inputs of the op that made this node, in order (``()`` for a leaf)."""
+        a = self._a
+        if a is None:
+            return ()
+        if a.__class__ is tuple:
+            return a
+        b = self._b
+        return (a,) if b is None else (a, b)
+
+    @property
     def is_leaf(self) -> bool:
         """A node no op made (or made with grad mode off): it has no parents."""
-        return not self.parents
+        return self._a is None
 
     def label(self) -> str:
         """The name if it has one, else the op, for messages."""
@@ -168,17 +198,20 @@ def topological_order(root: Node) -> list[Node]:
     Iterative (no recursion limit): collect the reachable nodes, then sort them by creation
     order, which is topological because an op's inputs exist before its output.
     """
-    seen = {root}
-    stack = [root]
+    seen: set[Any] = {root, None}  # None stands for the missing _b of a unary op
+    stack = [root] if root._a is not None else []
     add = seen.add
     push = stack.append
     pop = stack.pop
     while stack:
-        for parent in pop().parents:
+        node = pop()
+        a = node._a
+        for parent in a if a.__class__ is tuple else (a, node._b):
             if parent not in seen:
                 add(parent)
-                if parent.parents:  # leaves have nothing to explore
+                if parent._a is not None:  # leaves have nothing to explore
                     push(parent)
+    seen.discard(None)
     return sorted(seen, key=_creation_order)
 
 
@@ -190,7 +223,7 @@ def _sweep(order: list[Node], root: Node, seed: Any) -> list[tuple[Node, Any, An
     """
     leaves = []
     for node in order:
-        if not node.parents:
+        if node._a is None:
             leaves.append((node, node.grad))
         node.grad = None
     root.grad = seed
@@ -208,33 +241,53 @@ def _propagate(order: list[Node], anomaly: bool) -> None:
     """Walk ``order`` backwards, adding each node's contributions into its parents' grads."""
     for node in reversed(order):
         g = node.grad
-        if g is None:
-            continue
-        parents = node.parents
-        if not parents:
+        a = node._a
+        if g is None or a is None:  # this pass did not reach it, or it is a leaf
             continue
         if node._hooks:
             node.grad = g = _run_hooks(node, g)
-        local = node._local
-        if local is not None:
-            for parent, d in zip(parents, local):
-                contribution = d * g
-                if anomaly:
-                    _check_finite(node, parent, contribution)
+        da = node._da
+        if anomaly or da is None:
+            _add_contributions(node, g, anomaly)
+            continue
+        # Local derivatives, the whole of a scalar graph: the same step as in
+        # _add_contributions, inlined for speed (a call per node would cost a third more).
+        if a.__class__ is tuple:
+            for parent, d in zip(a, da):
+                c = d * g
                 before = parent.grad
-                parent.grad = contribution if before is None else before + contribution
-        else:
-            for parent, contribution in zip(parents, node._vjp(g)):
-                if contribution is None:
-                    continue
-                if contribution is g and not parent.parents:
-                    # a rule passed δ through unchanged: the leaf gets a copy, so changing
-                    # its grad in place cannot change the δ its child shows
-                    contribution = copy.copy(contribution)
-                if anomaly:
-                    _check_finite(node, parent, contribution)
-                before = parent.grad
-                parent.grad = contribution if before is None else before + contribution
+                parent.grad = c if before is None else before + c
+            continue
+        c = da * g
+        before = a.grad
+        a.grad = c if before is None else before + c
+        b = node._b
+        if b is not None:
+            c = node._db * g
+            before = b.grad
+            b.grad = c if before is None else before + c
+
+
+def _add_contributions(node: Node, g: Any, anomaly: bool) -> None:
+    """The general step, for any edge form: add ∂root/∂parent into each parent's grad."""
+    da = node._da
+    if da is None:
+        contributions: Sequence[Any] = node._vjp(g)
+    elif node._a.__class__ is tuple:
+        contributions = [d * g for d in da]
+    else:
+        contributions = (da * g,) if node._b is None else (da * g, node._db * g)
+    for parent, contribution in zip(node.parents, contributions):
+        if contribution is None:
+            continue
+        if contribution is g and parent._a is None:
+            # a rule passed δ through unchanged: the leaf gets a copy, so changing
+            # its grad in place cannot change the δ its child shows
+            contribution = copy.copy(contribution)
+        if anomaly:
+            _check_finite(node, parent, contribution)
+        before = parent.grad
+        parent.grad = contribution if before is None else before + contribution
 
 
 def _run_hooks(node: Node, g: Any) -> Any:

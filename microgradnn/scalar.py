@@ -30,8 +30,13 @@ _next_order = _creation_counter.__next__
 _isfinite = math.isfinite
 
 
-def _result(data: float, parents: tuple, local: tuple, op: str) -> Scalar:
-    """Make the output node of an op (the one place Scalar ops create nodes)."""
+def _result(data: float, op: str, a: Any, da: Any, b: Scalar | None = None,
+            db: float = 0.0) -> Scalar:
+    """Make the output node of an op (the one place Scalar ops create nodes).
+
+    ``a``, ``da``: the first input and ∂out/∂a; ``b``, ``db``: the second input of a binary
+    op and ∂out/∂b. An n-ary op passes a tuple of inputs as ``a`` and of derivatives as ``da``.
+    """
     out = _new(Scalar)
     out.data = data
     out.grad = None
@@ -41,12 +46,15 @@ def _result(data: float, parents: tuple, local: tuple, op: str) -> Scalar:
     out.op = op
     if _non_default[0]:
         if _modes.anomaly and not _isfinite(data):
-            names = ", ".join(p.label() for p in parents)
+            inputs = a if a.__class__ is tuple else (a, b)
+            names = ", ".join(p.label() for p in inputs if p is not None)
             raise AnomalyError(f"forward of {op!r} produced {data} from inputs ({names})")
         if not _modes.grad_enabled:
-            parents = local = ()
-    out.parents = parents
-    out._local = local
+            a = b = None
+    out._a = a
+    out._da = da
+    out._b = b
+    out._db = db
     return out
 
 
@@ -85,12 +93,11 @@ class Scalar(Node):
         self.grad = None
         self.name = name
         self.op = ""
-        self.parents = ()
-        self._local = ()
+        self._a = self._b = self._da = self._db = None
         self._hooks = None
         self._order = _next_order()
 
-    # -- the node protocol (the chain rule itself is the local derivatives, _local) ---
+    # -- the node protocol (the chain rule itself is the local derivatives, _da/_db) ----
     @staticmethod
     def _is_finite(value: Any) -> bool:
         return _isfinite(value)
@@ -105,27 +112,27 @@ class Scalar(Node):
     def __add__(self, other: ScalarLike) -> Scalar:
         """a + b; ∂/∂a = 1, ∂/∂b = 1."""
         if isinstance(other, Scalar):
-            return _result(self.data + other.data, (self, other), (1.0, 1.0), "+")
-        return _result(self.data + _value(other, "+"), (self,), (1.0,), "+")
+            return _result(self.data + other.data, "+", self, 1.0, other, 1.0)
+        return _result(self.data + _value(other, "+"), "+", self, 1.0)
 
     __radd__ = __add__
 
     def __sub__(self, other: ScalarLike) -> Scalar:
         """a - b; ∂/∂a = 1, ∂/∂b = -1."""
         if isinstance(other, Scalar):
-            return _result(self.data - other.data, (self, other), (1.0, -1.0), "-")
-        return _result(self.data - _value(other, "-"), (self,), (1.0,), "-")
+            return _result(self.data - other.data, "-", self, 1.0, other, -1.0)
+        return _result(self.data - _value(other, "-"), "-", self, 1.0)
 
     def __rsub__(self, other: Number) -> Scalar:
         """c - a; ∂/∂a = -1."""
-        return _result(_value(other, "-") - self.data, (self,), (-1.0,), "-")
+        return _result(_value(other, "-") - self.data, "-", self, -1.0)
 
     def __mul__(self, other: ScalarLike) -> Scalar:
         """a * b; ∂/∂a = b, ∂/∂b = a."""
         if isinstance(other, Scalar):
-            return _result(self.data * other.data, (self, other), (other.data, self.data), "*")
+            return _result(self.data * other.data, "*", self, other.data, other, self.data)
         c = _value(other, "*")
-        return _result(self.data * c, (self,), (c,), "*")
+        return _result(self.data * c, "*", self, c)
 
     __rmul__ = __mul__
 
@@ -137,8 +144,8 @@ class Scalar(Node):
                 f"division by zero: {self.label()} / {_label(other)}, and the divisor is 0"
             )
         if isinstance(other, Scalar):
-            return _result(self.data / b, (self, other), (1.0 / b, -self.data / (b * b)), "/")
-        return _result(self.data / b, (self,), (1.0 / b,), "/")
+            return _result(self.data / b, "/", self, 1.0 / b, other, -self.data / (b * b))
+        return _result(self.data / b, "/", self, 1.0 / b)
 
     def __rtruediv__(self, other: Number) -> Scalar:
         """c / a; ∂/∂a = -c/a²."""
@@ -147,11 +154,11 @@ class Scalar(Node):
             raise ZeroDivisionError(
                 f"division by zero: {c} / {self.label()}, and {self.label()} is 0"
             )
-        return _result(c / self.data, (self,), (-c / (self.data * self.data),), "/")
+        return _result(c / self.data, "/", self, -c / (self.data * self.data))
 
     def __neg__(self) -> Scalar:
         """-a; ∂/∂a = -1."""
-        return _result(-self.data, (self,), (-1.0,), "neg")
+        return _result(-self.data, "neg", self, -1.0)
 
     def __pos__(self) -> Scalar:
         return self
@@ -163,7 +170,7 @@ class Scalar(Node):
         n = _value(other, "**")
         a = self.data
         out = _power(a, n, self, other)
-        return _result(out, (self,), (_power_slope(a, n, self, other),), "**")
+        return _result(out, "**", self, _power_slope(a, n, self, other))
 
     def __rpow__(self, other: Number) -> Scalar:
         """c ** a; ∂/∂a = c^a·ln c (c > 0)."""
@@ -204,14 +211,14 @@ class Scalar(Node):
             raise OverflowError(
                 f"exp: exp({self.data}) overflows a float (node {self.label()})"
             ) from None
-        return _result(e, (self,), (e,), "exp")
+        return _result(e, "exp", self, e)
 
     def log(self) -> Scalar:
         """ln(a) for a > 0; ∂/∂a = 1/a."""
         if self.data <= 0.0:
             raise ValueError(f"log: operand {self.data} of node {self.label()} is outside "
                              "the domain a > 0")
-        return _result(math.log(self.data), (self,), (1.0 / self.data,), "log")
+        return _result(math.log(self.data), "log", self, 1.0 / self.data)
 
     def sqrt(self) -> Scalar:
         """√a for a ≥ 0; ∂/∂a = 1/(2√a) (inf at 0, as PyTorch)."""
@@ -219,12 +226,12 @@ class Scalar(Node):
             raise ValueError(f"sqrt: operand {self.data} of node {self.label()} is outside "
                              "the domain a >= 0")
         r = math.sqrt(self.data)
-        return _result(r, (self,), (0.5 / r if r else math.inf,), "sqrt")
+        return _result(r, "sqrt", self, 0.5 / r if r else math.inf)
 
     def tanh(self) -> Scalar:
         """tanh(a); ∂/∂a = 1 - tanh(a)²."""
         t = math.tanh(self.data)
-        return _result(t, (self,), (1.0 - t * t,), "tanh")
+        return _result(t, "tanh", self, 1.0 - t * t)
 
     def sigmoid(self) -> Scalar:
         """σ(a) = 1/(1 + e^-a), computed without overflow; ∂/∂a = σ(a)(1 - σ(a))."""
@@ -234,19 +241,19 @@ class Scalar(Node):
         else:
             e = math.exp(a)
             s = e / (1.0 + e)
-        return _result(s, (self,), (s * (1.0 - s),), "sigmoid")
+        return _result(s, "sigmoid", self, s * (1.0 - s))
 
     def relu(self) -> Scalar:
         """max(0, a); ∂/∂a = 1 if a > 0 else 0."""
         a = self.data
         if a > 0.0:
-            return _result(a, (self,), (1.0,), "relu")
-        return _result(0.0, (self,), (0.0,), "relu")
+            return _result(a, "relu", self, 1.0)
+        return _result(0.0, "relu", self, 0.0)
 
     def abs(self) -> Scalar:
         """|a|; ∂/∂a = sign(a) (0 at 0, as PyTorch)."""
         a = self.data
-        return _result(abs(a), (self,), (1.0 if a > 0 else -1.0 if a < 0 else 0.0,), "abs")
+        return _result(abs(a), "abs", self, 1.0 if a > 0 else -1.0 if a < 0 else 0.0)
 
     __abs__ = abs
 
@@ -256,14 +263,13 @@ class Scalar(Node):
         """Σ v_i as one node; ∂/∂v_i = 1 for every Scalar v_i (numbers are constants)."""
         if not isinstance(values, (list, tuple)):
             values = list(values)
-        types = set(map(type, values))
-        if len(types) == 1 and Scalar in types:
+        if _all_scalars(values):
             parents = tuple(values)
-            return _result(math.fsum([v.data for v in parents]), parents,
-                           (1.0,) * len(parents), "sum")
+            return _result(math.fsum([v.data for v in parents]), "sum", parents,
+                           (1.0,) * len(parents))
         parents = tuple(v for v in values if isinstance(v, Scalar))
         total = math.fsum([_value(v, "Scalar.sum") for v in values])
-        return _result(total, parents, (1.0,) * len(parents), "sum")
+        return _result(total, "sum", parents or None, (1.0,) * len(parents))
 
     @staticmethod
     def dot(ws: Sequence[ScalarLike], xs: Sequence[ScalarLike],
@@ -276,30 +282,41 @@ class Scalar(Node):
             ws = list(ws)
         if not isinstance(xs, (list, tuple)):
             xs = list(xs)
-        if len(ws) != len(xs):
-            raise ValueError(f"Scalar.dot: {len(ws)} weights but {len(xs)} inputs; "
+        n = len(ws)
+        if n != len(xs):
+            raise ValueError(f"Scalar.dot: {n} weights but {len(xs)} inputs; "
                              "expected the same number")
-        types = set(map(type, ws))
-        types.update(map(type, xs))
-        if len(types) == 1 and Scalar in types:
+        inputs = (*ws, *xs) if bias is None else (*ws, *xs, bias)
+        if _all_scalars(inputs):  # the neuron's case: every operand a node
             wv = [w.data for w in ws]  # type: ignore[union-attr]  # all Scalars (checked)
             xv = [x.data for x in xs]  # type: ignore[union-attr]
-            parents = (*ws, *xs)
-            local = (*xv, *wv)
-        else:
-            wv = [_value(w, "Scalar.dot") for w in ws]
-            xv = [_value(x, "Scalar.dot") for x in xs]
-            parents = tuple(w for w in ws if isinstance(w, Scalar))
-            parents += tuple(x for x in xs if isinstance(x, Scalar))
-            local = tuple(x for w, x in zip(ws, xv) if isinstance(w, Scalar))
-            local += tuple(w for w, x in zip(wv, xs) if isinstance(x, Scalar))
+            total = sum(map(mul, wv, xv))
+            if bias is None:
+                return _result(total, "dot", inputs, (*xv, *wv))
+            return _result(total + bias.data, "dot", inputs,  # type: ignore[union-attr]
+                           (*xv, *wv, 1.0))
+        # some operands are numbers: constants, which get no edge
+        wv = [_value(w, "Scalar.dot") for w in ws]
+        xv = [_value(x, "Scalar.dot") for x in xs]
+        parents = tuple(w for w in ws if isinstance(w, Scalar))
+        parents += tuple(x for x in xs if isinstance(x, Scalar))
+        local = tuple(x for w, x in zip(ws, xv) if isinstance(w, Scalar))
+        local += tuple(w for w, x in zip(wv, xs) if isinstance(x, Scalar))
         total = sum(map(mul, wv, xv))
         if bias is not None:
             total += _value(bias, "Scalar.dot")
             if isinstance(bias, Scalar):
                 parents += (bias,)
                 local += (1.0,)
-        return _result(total, parents, local, "dot")
+        return _result(total, "dot", parents or None, local)
+
+
+def _all_scalars(values: Iterable[Any]) -> bool:
+    """Whether every value is a Scalar node (not a number): the n-ary ops' fast path."""
+    for v in values:  # noqa: SIM110  (a plain loop: faster than all() over a generator)
+        if v.__class__ is not Scalar:
+            return False
+    return True
 
 
 def _label(x: Any) -> str:
@@ -341,5 +358,5 @@ def _pow(base: ScalarLike, exponent: Scalar) -> Scalar:
     d_exponent = out * math.log(a) if a > 0.0 else 0.0
     if isinstance(base, Scalar):
         d_base = _power_slope(a, b, base, exponent)
-        return _result(out, (base, exponent), (d_base, d_exponent), "**")
-    return _result(out, (exponent,), (d_exponent,), "**")
+        return _result(out, "**", base, d_base, exponent, d_exponent)
+    return _result(out, "**", exponent, d_exponent)

@@ -47,7 +47,7 @@ def _result(data: Any, parents: tuple, rule: Any, ctx: Any, op: str,
     out.grad = None
     out.name = None
     out._hooks = None
-    out._local = None
+    out._b = out._da = out._db = None  # every Tensor op is a _vjp rule over its tuple of inputs
     out._vc = None
     out._order = _next_order()
     out.op = op
@@ -57,12 +57,12 @@ def _result(data: Any, parents: tuple, rule: Any, ctx: Any, op: str,
         if not _modes.grad_enabled:
             requires_grad = False
     if requires_grad:
-        out.parents = parents
+        out._a = parents or None
         out._rule = rule
         out._ctx = ctx
         out.requires_grad = True
     else:
-        out.parents = ()
+        out._a = None
         out._rule = out._ctx = None
         out.requires_grad = False
     return out
@@ -118,8 +118,7 @@ class Tensor(TensorFunctions, Node):
         self.grad = None
         self.name = name
         self.op = ""
-        self.parents = ()
-        self._local = None
+        self._a = self._b = self._da = self._db = None
         self._rule = self._ctx = None
         self._hooks = None
         self._vc = None

@@ -32,6 +32,35 @@ def test_parents_are_ordered() -> None:
     assert (x**y).parents == (x, y)
 
 
+def test_parents_for_every_edge_form() -> None:
+    x, y = mg.Scalar(1.0, name="x"), mg.Scalar(2.0, name="y")
+    assert x.parents == () and x.is_leaf
+    assert x.exp().parents == (x,) and (3.0 * x).parents == (x,)  # unary; numbers are constants
+    assert (x * y).parents == (x, y) and not (x * y).is_leaf  # binary
+    assert mg.Scalar.sum([x, 2.0, y]).parents == (x, y)  # n-ary
+    assert mg.Scalar.dot([x, 2.0], [y, x], bias=y).parents == (x, y, x, y)
+    total = mg.Scalar.sum([1.0, 2.0])  # no node among the operands: a leaf holding 3
+    assert total.parents == () and total.is_leaf and total.data == 3.0
+    assert mg.topological_order(total) == [total]
+
+
+def test_an_op_makes_one_object_for_the_garbage_collector() -> None:
+    """Why edges live in slots: a tuple of parents per node is one more object for the
+    cyclic collector to trace on every full pass, and on 10^5 nodes that dominated."""
+    import gc
+
+    x, y = mg.Scalar(0.5), mg.Scalar(2.0)
+    gc.collect()
+    gc.disable()
+    try:
+        before = len(gc.get_objects())
+        nodes = [x * y for _ in range(1000)] + [x.tanh() for _ in range(1000)]
+        made = len(gc.get_objects()) - before
+    finally:
+        gc.enable()
+    assert len(nodes) <= made < len(nodes) + 50  # the list itself and little else
+
+
 def test_backward_twice_intermediates_hold_this_pass_leaves_accumulate() -> None:
     x = mg.Scalar(2.0, name="x")
     h = x * 3.0
