@@ -249,7 +249,11 @@ def _sweep(order: list[Node], root: Node, seed: Any) -> list[tuple[Node, Any, An
 
 
 def _propagate(order: list[Node], anomaly: bool) -> None:
-    """Walk ``order`` backwards, adding each node's contributions into its parents' grads."""
+    """Walk ``order`` backwards, adding each node's contributions into its parents' grads.
+
+    One step, ``parent.grad += ∂root/∂parent``, written out once per edge form: a loop over
+    every node of a 10⁵-node graph pays for each call and tuple, so the common forms skip them.
+    """
     for node in reversed(order):
         g = node.grad
         a = node._a
@@ -258,47 +262,43 @@ def _propagate(order: list[Node], anomaly: bool) -> None:
         if node._hooks:
             node.grad = g = _run_hooks(node, g)
         da = node._da
-        if anomaly or da is None:
-            _add_contributions(node, g, anomaly)
-            continue
-        # Local derivatives, the whole of a scalar graph: the same step as in
-        # _add_contributions, inlined for speed (a call per node would cost a third more).
-        if a.__class__ is tuple:
+        if da is None or anomaly:  # a _vjp rule (every Tensor op), or checking each step
+            contributions = node._vjp(g) if da is None else _local_contributions(node, g)
+            parents = a if a.__class__ is tuple else node.parents
+            for parent, contribution in zip(parents, contributions):
+                if contribution is None:
+                    continue
+                if contribution is g and parent._a is None:
+                    # a rule passed δ through unchanged: the leaf gets a copy, so changing
+                    # its grad in place cannot change the δ its child shows
+                    contribution = copy.copy(contribution)
+                if anomaly:
+                    _check_finite(node, parent, contribution)
+                before = parent.grad
+                parent.grad = contribution if before is None else before + contribution
+        elif a.__class__ is tuple:  # n-ary with local derivatives (Scalar.sum, Scalar.dot)
             for parent, d in zip(a, da):
                 c = d * g
                 before = parent.grad
                 parent.grad = c if before is None else before + c
-            continue
-        c = da * g
-        before = a.grad
-        a.grad = c if before is None else before + c
-        b = node._b
-        if b is not None:
-            c = node._db * g
-            before = b.grad
-            b.grad = c if before is None else before + c
+        else:  # unary or binary with local derivatives: most of a scalar graph
+            c = da * g
+            before = a.grad
+            a.grad = c if before is None else before + c
+            b = node._b
+            if b is not None:
+                c = node._db * g
+                before = b.grad
+                b.grad = c if before is None else before + c
 
 
-def _add_contributions(node: Node, g: Any, anomaly: bool) -> None:
-    """The general step, for any edge form: add ∂root/∂parent into each parent's grad."""
-    da = node._da
-    if da is None:
-        contributions: Sequence[Any] = node._vjp(g)
-    elif node._a.__class__ is tuple:
-        contributions = [d * g for d in da]
-    else:
-        contributions = (da * g,) if node._b is None else (da * g, node._db * g)
-    for parent, contribution in zip(node.parents, contributions):
-        if contribution is None:
-            continue
-        if contribution is g and parent._a is None:
-            # a rule passed δ through unchanged: the leaf gets a copy, so changing
-            # its grad in place cannot change the δ its child shows
-            contribution = copy.copy(contribution)
-        if anomaly:
-            _check_finite(node, parent, contribution)
-        before = parent.grad
-        parent.grad = contribution if before is None else before + contribution
+def _local_contributions(node: Node, g: Any) -> list[Any]:
+    """``d * g`` for each local derivative ``d`` of the node, in parent order."""
+    if node._a.__class__ is tuple:
+        return [d * g for d in node._da]
+    if node._b is None:
+        return [node._da * g]
+    return [node._da * g, node._db * g]
 
 
 def _run_hooks(node: Node, g: Any) -> Any:

@@ -302,13 +302,13 @@ def _clip_rule(node: Tensor, g: Any) -> tuple:
 @saves(nothing)
 def _sum_rule(node: Tensor, g: Any) -> tuple:
     axes, keepdims, scale = node._ctx
-    shape = node.parents[0].data.shape
+    (parent,) = node._a  # node.parents, without the property call (a hot rule)
+    shape = parent.data.shape
     if scale != 1.0:
         g = g * scale
     if not keepdims and g.ndim:  # put the summed axes back, as size 1
         g = g.reshape(tuple(1 if i in axes else n for i, n in enumerate(shape)))
-    parent = node.parents[0]
-    if parent.parents and parent.data.size >= 16384:  # a large intermediate: a read-only
+    if parent.data.size >= 16384 and not parent.is_leaf:  # a large intermediate: read-only
         return (np.broadcast_to(g, shape),)  # view repeating g, no memory to fill
     out = np.empty(shape, dtype=g.dtype)  # small, or a leaf's own grad: a real array
     out[...] = g  # g repeated along the summed axes

@@ -222,6 +222,27 @@ def test_detect_anomaly_names_the_op_and_node() -> None:
             root.backward()
 
 
+@pytest.mark.parametrize("form", ["binary", "n-ary"])
+def test_detect_anomaly_checks_every_edge_form(form: str) -> None:
+    a, b = mg.Scalar(1e-300, name="a"), mg.Scalar(1e308, name="b")
+    inner = a * b if form == "binary" else mg.Scalar.dot([a], [b])
+    root = inner * 1e10  # forward 1e18 is finite; backward ∂root/∂a = b·1e10 is not
+    with mg.detect_anomaly(), pytest.raises(mg.AnomalyError, match=r"input a\b"):
+        root.backward()
+
+
+def test_detect_anomaly_gives_the_same_gradients_when_all_is_finite() -> None:
+    def grads() -> list[float | None]:
+        x, y = mg.Scalar(0.7, name="x"), mg.Scalar(-1.3, name="y")
+        root = mg.Scalar.dot([x, y], [y, x], bias=x).tanh() * mg.Scalar.sum([x, y, 2.0]) - x
+        root.backward()
+        return [x.grad, y.grad]
+
+    plain = grads()
+    with mg.detect_anomaly():
+        assert grads() == plain
+
+
 def test_a_failed_backward_pass_leaves_the_leaves_as_they_were() -> None:
     w = mg.Scalar(3.0, name="w")
     (w * 1.0).backward()
