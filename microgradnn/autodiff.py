@@ -4,19 +4,17 @@ This module knows nothing about floats or arrays. A node type (``Scalar``, ``Ten
 subclasses :class:`Node` and states each op's chain rule as plain data, in the node's edge
 slots:
 
-====================  =========================================================  ==========
-op                    inputs                                                     ∂out/∂input
-====================  =========================================================  ==========
-none (a leaf)         ``_a = None``
-unary                 ``_a`` (``_b = None``)                                     ``_da``
-binary                ``_a``, ``_b``                                             ``_da``, ``_db``
-any arity             ``_a`` = a tuple of inputs                                 ``_da`` = a tuple
-any, as a rule        as above, with ``_da = None``: the node's ``_vjp(grad)`` gives one
-                      contribution per input (``None`` for one that needs no gradient)
-====================  =========================================================  ==========
+| op             | inputs                     | ∂out/∂input                            |
+|----------------|----------------------------|----------------------------------------|
+| none (a leaf)  | ``_a = None``              |                                        |
+| unary          | ``_a`` (and ``_b = None``) | ``_da``                                |
+| binary         | ``_a``, ``_b``             | ``_da``, ``_db``                       |
+| n-ary          | ``_a`` = a tuple of inputs | ``_da`` = a tuple, one per input       |
+| any, as a rule | any of the above           | ``_da = None``: ``_vjp(grad)`` instead |
 
 The sweep passes ``d * grad`` to each input for its local derivative ``d`` (every Scalar
-op), or the ``_vjp`` contributions (matmul, broadcasting, reductions). The public view of
+op), or what ``_vjp(grad)`` returns, one contribution per input and ``None`` for an input
+that needs no gradient (every Tensor op: matmul, broadcasting, reductions). The public view of
 the edges is the ordered ``parents`` tuple.
 
 Why slots and not a tuple per node: on a graph of 10⁵ scalars the cyclic garbage collector's
