@@ -115,9 +115,9 @@ class Node:
     # -- what a node type supplies ------------------------------------------------
     # (Node stays a plain class, not an ABC: isinstance checks sit on every op's hot path.)
     def _vjp(self, grad: Any) -> Sequence[Any]:
-        """One contribution ∂root/∂parent per parent, given ∂root/∂self (if no _local)."""
+        """One contribution ∂root/∂parent per parent, given ∂root/∂self (when _da is None)."""
         raise TypeError(f"{type(self).__name__} op {self.op!r} states no chain rule: a node "
-                        "type gives each op local derivatives (_local) or a _vjp rule")
+                        "type gives each op local derivatives (_da, _db) or a _vjp rule")
 
     @staticmethod
     def _is_finite(value: Any) -> bool:

@@ -50,7 +50,7 @@ def _result(data: float, op: str, a: Any, da: Any, b: Scalar | None = None,
             names = ", ".join(p.label() for p in inputs if p is not None)
             raise AnomalyError(f"forward of {op!r} produced {data} from inputs ({names})")
         if not _modes.grad_enabled:
-            a = b = None
+            a = b = da = None
     out._a = a
     out._da = da
     out._b = b
@@ -263,7 +263,7 @@ class Scalar(Node):
         """Σ v_i as one node; ∂/∂v_i = 1 for every Scalar v_i (numbers are constants)."""
         if not isinstance(values, (list, tuple)):
             values = list(values)
-        if _all_scalars(values):
+        if values and _all_scalars(values):
             parents = tuple(values)
             return _result(math.fsum([v.data for v in parents]), "sum", parents,
                            (1.0,) * len(parents))
@@ -287,7 +287,7 @@ class Scalar(Node):
             raise ValueError(f"Scalar.dot: {n} weights but {len(xs)} inputs; "
                              "expected the same number")
         inputs = (*ws, *xs) if bias is None else (*ws, *xs, bias)
-        if _all_scalars(inputs):  # the neuron's case: every operand a node
+        if n and _all_scalars(inputs):  # the neuron's case: every operand a node
             wv = [w.data for w in ws]  # type: ignore[union-attr]  # all Scalars (checked)
             xv = [x.data for x in xs]  # type: ignore[union-attr]
             total = sum(map(mul, wv, xv))
@@ -302,7 +302,7 @@ class Scalar(Node):
         parents += tuple(x for x in xs if isinstance(x, Scalar))
         local = tuple(x for w, x in zip(ws, xv) if isinstance(w, Scalar))
         local += tuple(w for w, x in zip(wv, xs) if isinstance(x, Scalar))
-        total = sum(map(mul, wv, xv))
+        total = sum(map(mul, wv, xv), 0.0)
         if bias is not None:
             total += _value(bias, "Scalar.dot")
             if isinstance(bias, Scalar):

@@ -112,6 +112,39 @@ def test_sum_and_dot_accept_numbers_as_constants() -> None:
     assert total.data == 5.0 and total.parents == (w, w)
 
 
+def test_dot_with_a_number_or_a_subclass_as_bias_matches_pytorch() -> None:
+    class Named(mg.Scalar):
+        pass
+
+    for bias in (0.25, Named(0.25, name="b")):
+        ws = [mg.Scalar(0.5), mg.Scalar(-1.5)]
+        xs = [mg.Scalar(2.0), mg.Scalar(0.75)]
+        out = mg.Scalar.dot(ws, xs, bias).tanh()
+        out.backward()
+        tw, tx, tb = (torch.tensor(v, dtype=torch.float64, requires_grad=True)
+                      for v in ([0.5, -1.5], [2.0, 0.75], 0.25))
+        expected = (tw @ tx + tb).tanh()
+        expected.backward()
+        assert out.data == pytest.approx(expected.item(), rel=1e-12)
+        assert [s.grad for s in ws] == pytest.approx(tw.grad.tolist(), rel=1e-10)
+        assert [s.grad for s in xs] == pytest.approx(tx.grad.tolist(), rel=1e-10)
+        if isinstance(bias, mg.Scalar):
+            assert bias.grad == pytest.approx(tb.grad.item(), rel=1e-10)
+        else:
+            assert len(out.parents[0].parents) == 4  # the constant bias is no edge
+
+
+@pytest.mark.parametrize("empty", [lambda: mg.Scalar.sum([]), lambda: mg.Scalar.sum(iter([])),
+                                   lambda: mg.Scalar.dot([], [])])
+def test_an_empty_sum_or_dot_is_a_leaf_holding_zero(empty) -> None:
+    node = empty()
+    assert node.is_leaf and node.parents == () and node.data == 0.0
+    assert type(node.data) is float
+    node.backward()
+    node.backward()
+    assert node.grad == 2.0  # a leaf accumulates
+
+
 def test_comparisons_return_plain_bools() -> None:
     a, b = mg.Scalar(1.0), mg.Scalar(2.0)
     for result in (a < b, a <= 1.0, b > a, b >= 3.0, 0.5 < a):
