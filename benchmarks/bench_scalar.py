@@ -164,6 +164,8 @@ def main() -> int:
                         help="fresh processes per engine, interleaved (best kept)")
     parser.add_argument("--long-chain", type=int, default=10_000_000,
                         help="length of the long chain (the short one is a tenth)")
+    parser.add_argument("--chain-rounds", type=int, default=2,
+                        help="fresh processes per chain length, interleaved (best kept)")
     args = parser.parse_args()
     if args.one:
         print(json.dumps(run_one(args.one, args.repeat, args.memory, sys.stdin.read())))
@@ -200,13 +202,15 @@ def main() -> int:
         ok &= speed >= target and mem <= MEMORY_TARGET
         print(f"{'microgradnn ' + variant:<22}{r['seconds'] * 1e3:>11.1f}{speed:>10.1f}"
               f"{target:>7.0f}×{m['peak'] / 2**20:>10.1f}{mem:>11.2f}")
-    short = fresh("--chain", str(args.long_chain // 10))
-    long = fresh("--chain", str(args.long_chain))
-    ratio = long["seconds"] / short["seconds"]
+    short_n, long_n = args.long_chain // 10, args.long_chain
+    seconds = {short_n: float("inf"), long_n: float("inf")}
+    for _ in range(args.chain_rounds):  # interleaved too: one slow spell hits both alike
+        for n in seconds:
+            seconds[n] = min(seconds[n], fresh("--chain", str(n))["seconds"])
+    ratio = seconds[long_n] / seconds[short_n]
     ok &= ratio <= CHAIN_TARGET
-    print(f"\nchain of {args.long_chain // 10:,} nodes: {short['seconds']:.2f} s; "
-          f"of {args.long_chain:,}: {long['seconds']:.2f} s; ratio {ratio:.1f} "
-          f"(target ≤ {CHAIN_TARGET:.0f})")
+    print(f"\nchain of {short_n:,} nodes: {seconds[short_n]:.2f} s; of {long_n:,}: "
+          f"{seconds[long_n]:.2f} s; ratio {ratio:.1f} (target ≤ {CHAIN_TARGET:.0f})")
     print(f"memory target ≤ {MEMORY_TARGET}× micrograd's peak")
     print("all targets met" if ok else "SOME TARGETS MISSED")
     return 0 if ok else 1
