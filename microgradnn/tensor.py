@@ -22,7 +22,7 @@ import numpy as np
 
 from .autodiff import Node, _creation_counter
 from .dtypes import _F64, _FLOATS, _as_array
-from .modes import _modes, _non_default, recording
+from .modes import AnomalyError, _modes, _non_default, is_grad_enabled
 from .tensor_ops import TensorFunctions, _index
 from .tensor_version import _watch, careful_vjp, share, versions, watch_float32
 
@@ -66,6 +66,20 @@ def _result(data: Any, parents: tuple, rule: Any, ctx: Any, op: str,
         out._rule = out._ctx = None
         out.requires_grad = False
     return out
+
+
+def _check_forward(data: np.ndarray, parents: tuple, op: str) -> None:
+    """In anomaly mode: a non-finite output raises, naming the op and any input that was
+    non-finite already."""
+    finite = Tensor._is_finite
+    if finite(data):
+        return
+    names = ", ".join(p.label() for p in parents) or "constants"
+    bad = [p.label() for p in parents if not finite(p.data)]
+    where = (f"input {', '.join(bad)} already held a non-finite value" if bad
+             else "every input was finite")
+    raise AnomalyError(f"forward of {op!r} produced a non-finite value (nan or inf) from "
+                       f"inputs ({names}); {where}")
 
 
 def _operand(x: Any, op: str) -> Any:
@@ -125,8 +139,8 @@ class Tensor(TensorFunctions, Node):
         self._order = _next_order()
         if base is not None and self.data is base.data:
             share(self, base)  # the same array: one version counter
-        if self.data.dtype is not _F64:
-            watch_float32()
+        if requires_grad and self.data.dtype is not _F64:
+            watch_float32()  # its gradient may need casting back to float32
 
     # -- the node protocol ------------------------------------------------------------
     def _vjp(self, grad: Any) -> Any:
@@ -210,10 +224,12 @@ class Tensor(TensorFunctions, Node):
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set requires_grad on a leaf in place; returns self."""
-        if self.parents:
+        if not self.is_leaf:
             raise RuntimeError("you can only change requires_grad flags of leaf variables "
                                f"({self.label()} is the output of {self.op!r})")
         self.requires_grad = bool(requires_grad)
+        if requires_grad and self.data.dtype is not _F64:
+            watch_float32()  # as in __init__
         return self
 
     def retain_grad(self) -> None:
@@ -321,11 +337,11 @@ class Tensor(TensorFunctions, Node):
     # -- in place: only on leaves that need no gradient, or with grad mode off; each change
     # bumps the version (a backward that needs the old values then raises) --------------
     def _inplace(self, op: str, fn: Any, other: Any) -> Tensor:
-        if self.parents:
+        if not self.is_leaf:
             raise RuntimeError(
                 f"{op}: {self.label()} is an intermediate node (output of {self.op!r}); "
                 "changing it in place would corrupt the backward pass — use x = x + y")
-        if self.requires_grad and recording():
+        if self.requires_grad and is_grad_enabled():
             raise RuntimeError(
                 "a leaf Variable that requires grad is being used in an in-place operation "
                 f"({op} on {self.label()}); update it inside mg.no_grad() or use x = x + y")
@@ -362,7 +378,6 @@ class Tensor(TensorFunctions, Node):
 from .tensor_binary import (  # noqa: E402
     _add_rule,
     _binary,
-    _check_forward,
     _div_rule,
     _matmul,
     _mul_rule,

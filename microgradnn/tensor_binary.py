@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
-from .modes import AnomalyError
 from .tensor_version import divisor, inputs, inputs_and_output, nothing, partners, saves
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -33,17 +32,6 @@ def _shape(x: Any) -> tuple[int, ...]:
 
 def _val(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else x
-
-
-def _check_forward(data: np.ndarray, parents: tuple, op: str) -> None:
-    if np.isfinite(data).all():
-        return
-    names = ", ".join(p.label() for p in parents) or "constants"
-    bad = [p.label() for p in parents if not np.isfinite(p.data).all()]
-    where = (f"input {', '.join(bad)} already held a non-finite value" if bad
-             else "every input was finite")
-    raise AnomalyError(f"forward of {op!r} produced a non-finite value (nan or inf) from "
-                       f"inputs ({names}); {where}")
 
 
 def _wants(x: Any) -> bool:
@@ -289,25 +277,26 @@ def _join(tensors: Sequence[ArrayLike], axis: int, join: Any, op: str, fails: st
 
 
 def _nary(items: list, data: np.ndarray, rule: Any, ctx: Any, op: str) -> Tensor:
-    parents = tuple(x for x in items if isinstance(x, Tensor))
+    """The node of concatenate or stack; its ctx holds ``at``, each parent's position among
+    the items (the others are constants), for the rule to pick that parent's part of g."""
+    at = [i for i, x in enumerate(items) if isinstance(x, Tensor)]
+    parents = tuple(items[i] for i in at)
     requires_grad = any(p.requires_grad for p in parents)
-    return _result(data, parents, rule, (items, ctx), op, requires_grad)
+    return _result(data, parents, rule, (at, ctx), op, requires_grad)
 
 
 @saves(nothing)
 def _concatenate_rule(node: Tensor, g: Any) -> tuple:
-    items, (ax, offsets) = node._ctx
+    at, (ax, offsets) = node._ctx
     pieces = np.split(g, offsets, axis=ax)
-    return tuple(p if x.requires_grad else None
-                 for p, x in zip(pieces, items) if isinstance(x, Tensor))
+    return tuple(pieces[i] if p.requires_grad else None for i, p in zip(at, node._a))
 
 
 @saves(nothing)
 def _stack_rule(node: Tensor, g: Any) -> tuple:
-    items, ax = node._ctx
+    at, ax = node._ctx
     moved = np.moveaxis(g, ax, 0)
-    return tuple(moved[i] if x.requires_grad else None
-                 for i, x in enumerate(items) if isinstance(x, Tensor))
+    return tuple(moved[i] if p.requires_grad else None for i, p in zip(at, node._a))
 
 
 def where(condition: Any, a: ArrayLike, b: ArrayLike) -> Tensor:

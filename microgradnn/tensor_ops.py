@@ -2,22 +2,22 @@
 
 Each op is defined once: a method that computes the value and names its rule, and the rule
 ``(node, grad) -> contributions`` below. The docstring states the derivative; ``g`` is
-∂root/∂out. Numerically stable forms throughout, no epsilons: sigmoid is 1/(1 + e^-a) only
-where e^-a cannot overflow (else SciPy's expit), softplus is logaddexp(0, a) written out,
-log_softmax and logsumexp subtract the maximum.
+∂root/∂out. Numerically stable forms throughout, no epsilons: sigmoid and softplus come from
+:mod:`microgradnn.stable`, log_softmax and logsumexp subtract the maximum.
 
 Mixed into :class:`microgradnn.tensor.Tensor`; import Tensor from there.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
-from scipy.special import expit
 
+from . import stable
 from .tensor_version import inputs, inputs_and_output, nothing, output, saves, view_of
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -45,35 +45,6 @@ def _axis(node: Any, axis: int, op: str) -> int:
     except (np.exceptions.AxisError, TypeError):
         raise ValueError(f"{op}: axis {axis!r} is not valid for {node.label()} of shape "
                          f"{node.data.shape}") from None
-
-
-_EXP_SAFE = {np.dtype(np.float64): -700.0, np.dtype(np.float32): -85.0}  # e^-x is finite
-
-
-def _sigmoid(x: np.ndarray) -> Any:
-    """σ(x) = 1/(1 + e^-x). Where no entry is that negative, e^-x cannot overflow and this form
-    is accurate to a few ulps and about three times faster than SciPy's expit on large
-    arrays; otherwise (and on small arrays, where expit's one call is cheaper) expit."""
-    if x.size >= 512 and x.min() > _EXP_SAFE.get(x.dtype, np.inf):
-        s = np.negative(x)
-        np.exp(s, out=s)
-        s += 1.0
-        np.reciprocal(s, out=s)
-        return s
-    return expit(x)
-
-
-def _softplus(x: np.ndarray) -> Any:
-    """logaddexp(0, x) written out as max(x, 0) + ln(1 + e^-|x|): the same stable formula,
-    about twice as fast as np.logaddexp on arrays (whose loop does not vectorise exp)."""
-    if not x.ndim:
-        return np.logaddexp(0.0, x)
-    t = np.abs(x)
-    np.negative(t, out=t)
-    np.exp(t, out=t)  # e^-|x| ≤ 1: never overflows
-    np.log1p(t, out=t)
-    t += np.maximum(x, 0.0)
-    return t
 
 
 def _unary(node: Any, data: Any, rule: Any, ctx: Any, op: str) -> Tensor:
@@ -110,7 +81,7 @@ class TensorFunctions:
 
     def sigmoid(self) -> Tensor:
         """σ(a) = 1/(1 + e^-a), without overflow; ∂/∂a = σ(a)(1 - σ(a))."""
-        return _unary(self, _sigmoid(self.data), _sigmoid_rule, None, "sigmoid")
+        return _unary(self, stable.sigmoid(self.data), _sigmoid_rule, None, "sigmoid")
 
     def relu(self) -> Tensor:
         """max(0, a); ∂/∂a = 1 where a > 0, else 0."""
@@ -118,7 +89,7 @@ class TensorFunctions:
 
     def softplus(self) -> Tensor:
         """ln(1 + e^a) = logaddexp(0, a), without overflow; ∂/∂a = σ(a)."""
-        return _unary(self, _softplus(self.data), _softplus_rule, None, "softplus")
+        return _unary(self, stable.softplus(self.data), _softplus_rule, None, "softplus")
 
     def abs(self) -> Tensor:
         """|a|; ∂/∂a = sign(a) (0 at 0, as PyTorch)."""
@@ -146,7 +117,7 @@ class TensorFunctions:
         """Σ a / n over axis; ∂/∂a_i = 1/n."""
         axes = _axes(self, axis, "mean")
         data = self.data.mean(axis=axes, keepdims=keepdims)
-        n = int(np.prod([self.data.shape[i] for i in axes]))
+        n = math.prod([self.data.shape[i] for i in axes])
         return _unary(self, data, _sum_rule, (axes, keepdims, 1.0 / n if n else np.nan), "mean")
 
     def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
@@ -200,8 +171,7 @@ class TensorFunctions:
                 range(ndim))[::-1]
             data = self.data.transpose(perm)
         except (ValueError, TypeError, np.exceptions.AxisError):
-            perm = axes
-            raise ValueError(f"transpose: axes {perm} are not a permutation of the "
+            raise ValueError(f"transpose: axes {axes} are not a permutation of the "
                              f"{self.data.ndim} axes of {self.label()}") from None
         return view_of(self, _unary(self, data, _transpose_rule, tuple(np.argsort(perm)),
                                     "transpose"))
@@ -277,7 +247,7 @@ def _relu_rule(node: Tensor, g: Any) -> tuple:
 
 @saves(inputs)
 def _softplus_rule(node: Tensor, g: Any) -> tuple:
-    d = _sigmoid(node.parents[0].data)
+    d = stable.sigmoid(node.parents[0].data)
     d *= g
     return (d,)
 
@@ -324,15 +294,21 @@ def _extremum(node: Any, axis: Axis, keepdims: bool, fn: Any, op: str) -> Tensor
     return _unary(node, data, _extremum_rule, (axes, keepdims), op)
 
 
-@saves(inputs_and_output)
-def _extremum_rule(node: Tensor, g: Any) -> tuple:
+def _kept(node: Any, g: Any) -> tuple:
+    """(out, g) of a reduction (ctx = (axes, keepdims)), with the reduced axes back as size 1
+    so that both broadcast against the input."""
     axes, keepdims = node._ctx
-    x = node.parents[0].data
     out, g = node.data, np.asarray(g)
     if not keepdims:
         out, g = np.expand_dims(out, axes), np.expand_dims(g, axes)
-    hit = x == out
-    return (hit * (g / hit.sum(axis=axes, keepdims=True)),)
+    return out, g
+
+
+@saves(inputs_and_output)
+def _extremum_rule(node: Tensor, g: Any) -> tuple:
+    out, g = _kept(node, g)
+    hit = node.parents[0].data == out
+    return (hit * (g / hit.sum(axis=node._ctx[0], keepdims=True)),)
 
 
 def _logsumexp(x: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
@@ -344,10 +320,7 @@ def _logsumexp(x: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
 
 @saves(inputs_and_output)
 def _logsumexp_rule(node: Tensor, g: Any) -> tuple:
-    axes, keepdims = node._ctx
-    out, g = node.data, np.asarray(g)
-    if not keepdims:
-        out, g = np.expand_dims(out, axes), np.expand_dims(g, axes)
+    out, g = _kept(node, g)
     return (g * np.exp(node.parents[0].data - out),)
 
 

@@ -10,9 +10,13 @@ PyTorch's RuntimeError, naming the op, the changed tensor and both versions.
 Cheap by design — ops record nothing. Each change is stamped with the creation counter, so a
 node made before it has a smaller ``_order``; a backward step looks closer only when some
 change anywhere is newer than its node (``_watch[0] > node._order``), which an ordinary
-training loop (forward, backward, step) never meets. Once a float32 Tensor exists, every
-step looks closer, to hand each parent its contribution in its own dtype (as PyTorch: a
-float32 leaf used with float64 operands still gets a float32 gradient).
+training loop (forward, backward, step) never meets. Once a float32 Tensor that requires
+grad exists, every step looks closer, to hand each parent its contribution in its own dtype
+(as PyTorch: a float32 leaf used with float64 operands still gets a float32 gradient).
+Only such a leaf needs it: NumPy makes float64 of float32 with float64 arrays, so a float32
+node requires grad only downstream of a float32 leaf that does; without one, every gradient
+is float64 already. A float32 Tensor that needs no gradient (a data matrix) leaves the fast
+path on.
 """
 
 from __future__ import annotations
@@ -24,8 +28,8 @@ import numpy as np
 
 from .autodiff import _creation_counter
 
-# The newest change stamp, or inf once a float32 Tensor exists: a node older than this
-# takes the careful path (:func:`careful_vjp`).
+# The newest change stamp, or inf once a float32 Tensor requires grad: a node older than
+# this takes the careful path (:func:`careful_vjp`).
 _watch: list[float] = [-1.0]
 _KEEP = 32  # change stamps kept per array: enough to name the version a node saw
 
@@ -61,10 +65,9 @@ def versions(t: Any) -> Versions:
     return vc
 
 
-def share(view: Any, base: Any) -> Any:
+def share(view: Any, base: Any) -> None:
     """Let ``view`` (whose data is a view of ``base``'s) count the changes of ``base``."""
     view._vc = versions(base)
-    return view
 
 
 def view_of(base: Any, out: Any) -> Any:
@@ -76,7 +79,7 @@ def view_of(base: Any, out: Any) -> Any:
 
 
 def watch_float32() -> None:
-    """A float32 Tensor exists: check contribution dtypes from now on."""
+    """A float32 Tensor requires grad: check contribution dtypes from now on (see above)."""
     _watch[0] = float("inf")
 
 
