@@ -77,7 +77,7 @@ def _check_forward(data: np.ndarray, parents: tuple, op: str) -> None:
     names = ", ".join(p.label() for p in parents) or "constants"
     bad = [p.label() for p in parents if not finite(p.data)]
     where = (f"input {', '.join(bad)} already held a non-finite value" if bad
-             else "every input was finite")
+             else "every input was finite" if parents else "none of them is a Tensor")
     raise AnomalyError(f"forward of {op!r} produced a non-finite value (nan or inf) from "
                        f"inputs ({names}); {where}")
 

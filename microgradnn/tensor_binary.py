@@ -95,7 +95,8 @@ def _operands(a: Any, b: Any, op: str) -> tuple:
     sb = y.shape if tb and b.requires_grad else None
     if ta and tb:
         return a, b, x, y, (a, b), (x, y, sa, sb, 0)
-    return a, b, x, y, (a,) if ta else (b,), (x, y, sa, sb, 1 if ta else 2)
+    parents = (a,) if ta else (b,) if tb else ()  # no Tensor at all: a constant result
+    return a, b, x, y, parents, (x, y, sa, sb, 1 if ta else 2)
 
 
 def _grads(kind: int, ga: Any, gb: Any) -> tuple:

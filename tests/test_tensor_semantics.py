@@ -240,6 +240,22 @@ def test_nan_passes_through_but_anomaly_mode_names_the_first_op() -> None:
         z.sqrt().sum().backward()  # d√z/dz = inf at 0
 
 
+@pytest.mark.parametrize("op", ["where", "maximum"])
+def test_anomaly_mode_names_an_op_of_constants_only(op: str) -> None:
+    """With no Tensor operand, the forward check was handed a float as the op's parent
+    (AttributeError: 'float' object has no attribute 'label')."""
+    def run(value: float) -> mg.Tensor:
+        if op == "where":
+            return mg.where(np.array([True, False]), 1.0, value)
+        return mg.maximum(value, 2.0)
+    out = run(np.inf)  # outside anomaly mode: IEEE arithmetic, a constant result
+    assert np.isinf(out.data).any() and out.is_leaf and not out.requires_grad
+    with mg.detect_anomaly():
+        assert np.isfinite(run(3.0).data).all()
+        with pytest.raises(mg.AnomalyError, match=rf"forward of '{op}'.*\(constants\)"):
+            run(np.inf)
+
+
 # --------------------------------------------------------------------------- stability
 def test_stable_forms_stay_finite_where_naive_formulas_overflow() -> None:
     big = mg.Tensor([-1000.0, 0.0, 1000.0], requires_grad=True)
