@@ -41,7 +41,6 @@ from typing import Any
 
 from .modes import (
     AnomalyError,
-    checking_anomalies,
     detect_anomaly,
     enable_grad,
     is_anomaly_enabled,
@@ -237,7 +236,7 @@ def _sweep(order: list[Node], root: Node, seed: Any) -> list[tuple[Node, Any, An
         node.grad = None
     root.grad = seed
     try:
-        _propagate(order, checking_anomalies())
+        _propagate(order, is_anomaly_enabled())
         return [(leaf, before, _run_hooks(leaf, leaf.grad) if leaf._hooks else leaf.grad)
                 for leaf, before in leaves]
     except BaseException:
@@ -335,15 +334,14 @@ def grad(
             raise TypeError(f"grad: inputs must be nodes, got {type(node).__name__}")
     seed = output._seed() if gradient is None else output._check_gradient(gradient)
     order = topological_order(output)
-    saved = [node.grad for node in order]
+    saved = {node: node.grad for node in order}
     try:
         this_pass = {leaf: now for leaf, _, now in _sweep(order, output, seed)}
-        in_graph = set(order)
         result = tuple(
-            this_pass.get(node, node.grad if node in in_graph else None) for node in wanted
+            this_pass.get(node, node.grad if node in saved else None) for node in wanted
         )
     finally:
-        for node, g in zip(order, saved):
+        for node, g in saved.items():
             node.grad = g
     if not allow_unused:
         for node, g in zip(wanted, result):

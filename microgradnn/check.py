@@ -56,10 +56,6 @@ def relative_difference(a: Any, b: Any) -> float:
     return float(numerator / denominator)
 
 
-def _get(node: Node) -> np.ndarray:
-    return np.array(node.data, dtype=np.float64)
-
-
 def _put(node: Node, value: np.ndarray, like: Any) -> None:
     node.data = value.astype(like.dtype) if isinstance(like, np.ndarray) else float(value)
 
@@ -94,7 +90,6 @@ def gradcheck(
 
     for i, node in enumerate(nodes):
         original = node.data
-        base = _get(node)
 
         def projected(x: np.ndarray, node: Node = node, original: Any = original) -> float:
             _put(node, x, original)
@@ -103,7 +98,7 @@ def gradcheck(
             return float(np.sum(v * np.asarray(value, dtype=np.float64)))
 
         try:
-            numerical = numerical_gradient(projected, base, eps)
+            numerical = numerical_gradient(projected, original, eps)
         finally:
             node.data = original
         got = np.zeros_like(numerical) if analytical[i] is None else np.asarray(

@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from . import Scalar, topological_order
+from . import Scalar, __version__, topological_order
+from .expr import FUNCTIONS
 from .table import text_table
 
 USAGE_ERROR = 2
@@ -56,7 +57,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    import numpy as np
+
     from .nn import check_gradients
+    from .nn.course import CHECK_TOLERANCE
 
     if len(args.sizes) < 2:
         raise UsageError(f"--sizes needs at least two layers (input and output), got "
@@ -68,9 +72,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     result = check_gradients(args.lam, sizes=args.sizes, m=args.m)
     relative = result.relative("numerical", "D unrolled")
     print(result)
-    ok = relative < 1e-9
+    ok = relative < CHECK_TOLERANCE
+    bar = np.format_float_scientific(CHECK_TOLERANCE, trim="-", exp_digits=1)  # "1e-9"
     print(f"\nrelative difference norm(num − grad)/norm(num + grad) = {relative:.3e}: "
-          f"{'PASS' if ok else 'FAIL'} (must be < 1e-9)")
+          f"{'PASS' if ok else 'FAIL'} (must be < {bar})")
     return 0 if ok else 1
 
 
@@ -143,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="See and check backpropagation: computation graphs with δ on every node, "
                     "in the notation of Andrew Ng's Machine Learning course.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
                                 parser_class=_Parser)
 
@@ -170,8 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     render = sub.add_parser(
         "render", help="draw a scalar expression with the δ of every node",
-        description="Parse EXPR (numbers, variables, + - * / **, exp log sqrt tanh sigmoid "
-                    "relu abs), run backward, print every node's value and δ, and draw it.",
+        description=f"Parse EXPR (numbers, variables, + - * / **, {' '.join(FUNCTIONS)}), "
+                    "run backward, print every node's value and δ, and draw it.",
         epilog='example: microgradnn render "tanh(x*w + b)" --var x=2 --var w=-3 '
                "--var b=6.88 -o graph.svg")
     render.add_argument("expression", metavar="EXPR")
@@ -198,12 +203,6 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--quiet", action="store_true", help="no progress bar")
     train.set_defaults(run=cmd_train)
     return parser
-
-
-def _version() -> str:
-    from . import __version__
-
-    return __version__
 
 
 def main(argv: Sequence[str] | None = None) -> int:

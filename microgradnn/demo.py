@@ -19,11 +19,12 @@ import numpy as np
 
 from .check import numerical_gradient
 from .nn import Network, check_gradients, lecture_network
+from .nn.course import CHECK_TOLERANCE
 from .table import text_table
 
 __all__ = ["AGREEMENT", "lecture_demo", "numerical_delta"]
 
-AGREEMENT = 1e-9  # the course's bar for a gradient check (relative difference)
+AGREEMENT = CHECK_TOLERANCE  # the course's bar for a gradient check (relative difference)
 
 
 def numerical_delta(net: Network, x: np.ndarray, y: np.ndarray, l: int) -> np.ndarray:
@@ -33,13 +34,14 @@ def numerical_delta(net: Network, x: np.ndarray, y: np.ndarray, l: int) -> np.nd
     by ε nudges z_j^(l) by exactly ε, so ∂cost/∂Θ^(l-1)_j0 = δ_j^(l) (at λ = 0, m = 1).
     """
     X = np.atleast_2d(x)
-    thetas = {k: T.copy() for k, T in net.theta.items()}
+    probe = Network(net.sizes, thetas=net.theta, activation=net.activation)  # copies Θ
+    bias_column = probe.theta[l - 1][:, 0]  # a view: writing it changes the probe's Θ^(l-1)
 
     def cost(bias: np.ndarray) -> float:
-        thetas[l - 1][:, 0] = bias
-        return Network(net.sizes, thetas=thetas, activation=net.activation).cost(X, y)
+        bias_column[:] = bias
+        return probe.cost(X, y)
 
-    return numerical_gradient(cost, net.theta[l - 1][:, 0].copy())
+    return numerical_gradient(cost, net.theta[l - 1][:, 0])
 
 
 def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
@@ -105,5 +107,5 @@ def _write_pictures(net: Network, x: np.ndarray, y: np.ndarray, out: Path,
     graph = net.scalar_graph(x, y)
     graph.cost.backward()
     draw_graph(graph.cost).render(outfile=out / "graph.svg")
-    backward_steps(net.scalar_graph(x, y).cost).save_html(out / "backward.html")
+    backward_steps(graph.cost).save_html(out / "backward.html")
     say(f"\nwrote {out / 'network.svg'}, delta_2_2.svg, graph.svg and backward.html")

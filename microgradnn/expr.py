@@ -49,14 +49,14 @@ def evaluate(text: str, variables: Mapping[str, float]) -> Scalar:
     Allowed: numbers, variables, ``+ - * / **``, unary minus and the functions in
     :data:`FUNCTIONS`. Each variable becomes one leaf, shared by all its uses.
     """
+    source = text.strip()
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        tree = ast.parse(source, mode="eval")
     except SyntaxError as error:
         column = max((error.offset or 1) - 1, 0)
-        raise ExpressionError(text.strip(), column, f"syntax error: {error.msg}") from None
+        raise ExpressionError(source, column, f"syntax error: {error.msg}") from None
     leaves = {name: Scalar(value, name=name) for name, value in variables.items()}
     used: set[str] = set()
-    source = text.strip()
 
     def build(node: ast.AST) -> Scalar | float:
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \

@@ -15,13 +15,11 @@ from typing import Any, TypeVar
 
 __all__ = [
     "AnomalyError",
-    "checking_anomalies",
     "detect_anomaly",
     "enable_grad",
     "is_anomaly_enabled",
     "is_grad_enabled",
     "no_grad",
-    "recording",
     "set_grad_enabled",
 ]
 
@@ -58,16 +56,6 @@ def is_grad_enabled() -> bool:
 def is_anomaly_enabled() -> bool:
     """True inside :func:`detect_anomaly`."""
     return _modes.anomaly
-
-
-def recording() -> bool:
-    """Fast check used by ops: record parents unless grad mode is off in this thread."""
-    return not _non_default[0] or _modes.grad_enabled
-
-
-def checking_anomalies() -> bool:
-    """Fast check used by ops: is anomaly mode on in this thread?"""
-    return bool(_non_default[0]) and _modes.anomaly
 
 
 class _ModeContext(abc.ABC):
