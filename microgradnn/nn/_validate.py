@@ -130,6 +130,18 @@ def labels(y: Any, m: int, K: int, caller: str) -> np.ndarray:
     return one_hot(a, K, caller)
 
 
+def one_example_y(y: Any, K: int) -> np.ndarray:
+    """One example's label as :func:`labels` reads it for m = 1: a class index (or a 0/1
+    label when K = 1), 0-d, becomes shape (1,); a 0/1 row y^(t) of length K > 1 becomes
+    (1, K). Anything else is returned as an array, unchanged, for :func:`labels` to judge."""
+    a = np.asarray(y)
+    if a.ndim == 0:
+        return a.reshape(1)  # one class index (or one 0/1 label when K = 1)
+    if a.ndim == 1 and a.shape[0] == K > 1:
+        return a.reshape(1, K)  # one 0/1 row y^(t)
+    return a
+
+
 def as_numbers(y: Any, arg: str, caller: str, expected: str) -> np.ndarray:
     """``y`` as a float array, refusing strings (even "1"), None and other non-numbers."""
     a = np.asarray(y)

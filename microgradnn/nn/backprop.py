@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
-from scipy.special import expit
 
+from .. import stable
 from .params import unroll
 
 __all__ = [
@@ -52,15 +52,24 @@ Layers = dict[int, np.ndarray]
 
 
 # --------------------------------------------------------------------------- g and g'
+# Each g'(z) is written once, with the activation a = g(z) that forward propagation already
+# holds: the lecture's g'(z^(l)) = a^(l) .* (1 − a^(l)) for the sigmoid. The functions of z
+# below (the course's ``sigmoidGradient`` and its kin) apply these to g(z).
+G_PRIME_FROM_A: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "sigmoid": lambda a: a * (1.0 - a),  # g'(z) = g(z)(1 − g(z))
+    "tanh": lambda a: 1.0 - a * a,  # g'(z) = 1 − tanh(z)²
+    "relu": lambda a: (a > 0.0).astype(np.float64),  # g'(z) = 1 where z > 0 (a > 0), else 0
+}
+
+
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """g(z) = 1 / (1 + e^−z), without overflow for large |z|."""
-    return expit(z)
+    return stable.sigmoid(np.asarray(z))
 
 
 def sigmoid_gradient(z: np.ndarray) -> np.ndarray:
     """g'(z) = g(z)(1 − g(z)), the course's ``sigmoidGradient``."""
-    g = expit(z)
-    return g * (1.0 - g)
+    return G_PRIME_FROM_A["sigmoid"](sigmoid(z))
 
 
 def tanh(z: np.ndarray) -> np.ndarray:
@@ -70,8 +79,7 @@ def tanh(z: np.ndarray) -> np.ndarray:
 
 def tanh_gradient(z: np.ndarray) -> np.ndarray:
     """g'(z) = 1 − tanh(z)²."""
-    t = np.tanh(z)
-    return 1.0 - t * t
+    return G_PRIME_FROM_A["tanh"](tanh(z))
 
 
 def relu(z: np.ndarray) -> np.ndarray:
@@ -81,7 +89,7 @@ def relu(z: np.ndarray) -> np.ndarray:
 
 def relu_gradient(z: np.ndarray) -> np.ndarray:
     """g'(z) = 1 where z > 0, else 0 (0 at the kink, as PyTorch)."""
-    return (np.asarray(z) > 0.0).astype(np.float64)
+    return G_PRIME_FROM_A["relu"](relu(z))
 
 
 # name -> (g, g'), for the hidden layers; the output layer is always the sigmoid
@@ -90,14 +98,6 @@ ACTIVATIONS: dict[str, tuple[Callable[[np.ndarray], np.ndarray],
     "sigmoid": (sigmoid, sigmoid_gradient),
     "tanh": (tanh, tanh_gradient),
     "relu": (relu, relu_gradient),
-}
-
-# the same g'(z), written with the activation a = g(z) that forward propagation already
-# holds: the lecture's g'(z^(l)) = a^(l) .* (1 − a^(l)) for the sigmoid
-G_PRIME_FROM_A: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "sigmoid": lambda a: a * (1.0 - a),
-    "tanh": lambda a: 1.0 - a * a,
-    "relu": lambda a: (a > 0.0).astype(np.float64),
 }
 
 
@@ -157,7 +157,7 @@ def regularisation(Theta: Layers, lam: float, m: int) -> float:
 
 def _nll(zL: np.ndarray, Y: np.ndarray) -> float:
     """Σ_t Σ_k −[y log h + (1 − y) log(1 − h)] from the logits: softplus(z) − y·z."""
-    return float(np.sum(np.logaddexp(0.0, zL) - Y * zL))
+    return float(np.sum(stable.softplus(zL) - Y * zL))
 
 
 def cost(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float = 0.0,
@@ -213,6 +213,22 @@ def _D(Theta: Layers, Delta: Layers, lam: float, m: int) -> Layers:
     return D
 
 
+def _from_autodiff(Theta: Layers, lam: float, J: float, dJ_dz: Layers, dJ_dh: Layers,
+                   D: Layers, m: int, method: str) -> Backprop:
+    """An autodiff engine's gradients of the averaged J packaged like
+    :func:`backprop_vectorised`'s results. The engine gives ∂J/∂z^(l) = δ^(l)/m per example
+    (so δ^(l) = m ∂J/∂z^(l)), the same for the weighted sums from ∂J/∂a^(l), and
+    D^(l) = ∂J/∂Θ^(l); Δ^(l) is recovered by undoing :func:`_D`:
+    Δ^(l) = m D^(l) − λΘ^(l) on columns j ≥ 1, m D^(l) on column 0."""
+    delta = {l: m * d for l, d in dJ_dz.items()}  # δ^(l) = m ∂J/∂z^(l)
+    weighted = {l: m * w for l, w in dJ_dh.items()}  # (Θ^(l))ᵀ δ^(l+1) = m ∂J/∂a^(l)
+    Delta: Layers = {}
+    for l, T in Theta.items():
+        Delta[l] = m * D[l]
+        Delta[l][:, 1:] -= lam * T[:, 1:]
+    return Backprop(float(J), delta, Delta, D, weighted, method)
+
+
 def backprop_loop(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float = 0.0,
                   activation: str = "sigmoid") -> Backprop:
     """Backpropagation one example at a time, as the lecture states it.
@@ -250,14 +266,13 @@ def backprop_loop(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float = 0.0,
     return Backprop(J, delta, Delta, _D(Theta, Delta, lam, m), weighted, "loop")
 
 
-def backprop_vectorised(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float = 0.0,
-                        activation: str = "sigmoid") -> Backprop:
-    """The same algorithm for all m examples at once: row t of each matrix is example t."""
+def _backward(Theta: Layers, fwd: Forward, Y: np.ndarray, activation: str
+              ) -> tuple[Layers, Layers, Layers]:
+    """δ^(l), the weighted sums (Θ^(l))ᵀ δ^(l+1) and Δ^(l) from a forward pass of all m
+    examples at once (row t of each matrix is example t); J is not computed here."""
     g_prime_from_a = G_PRIME_FROM_A[activation]
     L = len(Theta) + 1
-    m = X.shape[0]
-    fwd = forward(Theta, X, activation)
-    a, z = fwd.units, fwd.z  # a^(l) without the bias column
+    a = fwd.units  # a^(l) without the bias column
     delta: Layers = {L: a[L] - Y}  # δ^(L) = a^(L) − y, every example at once
     weighted: Layers = {}
     for l in range(L - 1, 1, -1):
@@ -269,6 +284,24 @@ def backprop_vectorised(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float 
         Delta[l] = np.empty_like(Theta[l])
         Delta[l][:, 0] = delta[l + 1].sum(axis=0)
         Delta[l][:, 1:] = delta[l + 1].T @ a[l]
-    J = _nll(z[L], Y) / m + regularisation(Theta, lam, m)
-    return Backprop(J, dict(sorted(delta.items())), Delta, _D(Theta, Delta, lam, m),
-                    dict(sorted(weighted.items())), "vectorised")
+    return dict(sorted(delta.items())), dict(sorted(weighted.items())), Delta
+
+
+def backprop_vectorised(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float = 0.0,
+                        activation: str = "sigmoid") -> Backprop:
+    """The same algorithm for all m examples at once: row t of each matrix is example t.
+    The δ recurrence and Δ are :func:`_backward`; J is added here."""
+    m = X.shape[0]
+    fwd = forward(Theta, X, activation)
+    delta, weighted, Delta = _backward(Theta, fwd, Y, activation)
+    J = _nll(fwd.z[len(Theta) + 1], Y) / m + regularisation(Theta, lam, m)
+    return Backprop(J, delta, Delta, _D(Theta, Delta, lam, m), weighted, "vectorised")
+
+
+def _gradient(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float = 0.0,
+              activation: str = "sigmoid") -> Layers:
+    """D^(l) alone, as :func:`backprop_vectorised` computes it but without J (what a
+    minibatch step needs)."""
+    m = X.shape[0]
+    _, _, Delta = _backward(Theta, forward(Theta, X, activation), Y, activation)
+    return _D(Theta, Delta, lam, m)

@@ -121,8 +121,9 @@ def torch_autodiff(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float,
     for l in range(1, L):
         z[l + 1] = torch.cat([ones, a], dim=1) @ T[l].T
         z[l + 1].retain_grad()
-        a = h[l + 1] = g(z[l + 1])
-        a.retain_grad()
+        if l + 1 < L:  # the output a^(L) is not needed: J is written from the logits z^(L)
+            a = h[l + 1] = g(z[l + 1])
+            a.retain_grad()
     target = torch.tensor(Y, dtype=torch.float64)
     J = torch.nn.functional.binary_cross_entropy_with_logits(
         z[L], target, reduction="sum") / m
@@ -133,12 +134,10 @@ def torch_autodiff(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float,
             raise RuntimeError("torch_autodiff: backward did not reach a retained tensor")
         return t.grad.numpy()
 
-    delta = {l: m * grad(z[l]) for l in range(2, L + 1)}
-    weighted = {l: m * grad(h[l]) for l in range(2, L)}
+    dJ_dz = {l: grad(z[l]) for l in range(2, L + 1)}  # δ^(l)/m
+    dJ_dh = {l: grad(h[l]) for l in range(2, L)}
     D = {l: grad(T[l]) for l in T}
-    from .graph import _result
-
-    return _result(Theta, lam, J.item(), delta, D, weighted, m, "torch")
+    return bp._from_autodiff(Theta, lam, J.item(), dJ_dz, dJ_dh, D, m, "torch")
 
 
 def _available(method: str) -> bool:

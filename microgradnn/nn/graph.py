@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..scalar import Scalar
-from .backprop import Backprop, Layers
+from .backprop import Backprop, Layers, _from_autodiff
 
 __all__ = ["ScalarGraph", "autodiff", "scalar_graph", "subscript"]
 
@@ -160,22 +160,10 @@ def _scalar_autodiff(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float,
     J.name = "J"
     J.backward()
     L = len(Theta) + 1
-    delta = {l: m * np.array([g.delta(l) for g in graphs]) for l in range(2, L + 1)}
-    weighted = {l: m * np.array([g.weighted(l) for g in graphs]) for l in range(2, L)}
+    dJ_dz = {l: np.array([g.delta(l) for g in graphs]) for l in range(2, L + 1)}  # δ/m
+    dJ_dh = {l: np.array([g.weighted(l) for g in graphs]) for l in range(2, L)}
     D = {l: np.array([[w.grad for w in row] for row in theta[l]]) for l in theta}
-    return _result(Theta, lam, J.data, delta, D, weighted, m, "scalar")
-
-
-def _result(Theta: Layers, lam: float, J: float, delta: Layers, D: Layers,
-            weighted: Layers, m: int, method: str) -> Backprop:
-    """Package the engine's numbers like :func:`backprop_vectorised`'s. The engine gives
-    D^(l) = ∂J/∂Θ^(l); Δ^(l) is recovered from it by undoing D's definition:
-    Δ^(l) = m·D^(l) − λΘ^(l) on columns j ≥ 1, m·D^(l) on column 0."""
-    Delta: Layers = {}
-    for l, T in Theta.items():
-        Delta[l] = m * D[l]
-        Delta[l][:, 1:] -= lam * T[:, 1:]
-    return Backprop(float(J), delta, Delta, D, weighted, method)
+    return _from_autodiff(Theta, lam, J.data, dJ_dz, dJ_dh, D, m, "scalar")
 
 
 def autodiff(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float = 0.0,

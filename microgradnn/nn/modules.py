@@ -150,9 +150,7 @@ class MLP(Sequential):
         from . import _validate
 
         sizes = _validate.sizes(sizes, "MLP")
-        if activation not in _ACTIVATIONS:
-            raise ValueError(f"MLP: activation must be one of {sorted(_ACTIVATIONS)}, "
-                             f"got {activation!r}")
+        activation = _validate.activation(activation, "MLP")
         rng = np.random.default_rng(seed)
         layers: list[Module] = []
         for i, (fan_in, fan_out) in enumerate(pairwise(sizes)):

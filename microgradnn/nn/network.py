@@ -145,10 +145,7 @@ class Network:
         ``sg.z[l][j-1].grad`` is δ_j^(l)."""
         from . import graph
 
-        if np.ndim(y) == 0:
-            y = np.reshape(y, 1)  # one class index (or one 0/1 label when K = 1)
-        elif np.ndim(y) == 1 and len(y) == self.K > 1:
-            y = np.reshape(y, (1, self.K))  # one 0/1 row y^(t)
+        y = check.one_example_y(y, self.K)  # a class index or a 0/1 row, as one row
         Theta, A, Y, _ = self._data(x, y, 0.0, "Network.scalar_graph")
         if A.shape[0] != 1:
             raise ValueError(f"Network.scalar_graph: x has {A.shape[0]} rows; expected one "

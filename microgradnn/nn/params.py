@@ -30,16 +30,15 @@ def unroll(layers: Mapping[int, np.ndarray]) -> np.ndarray:
     return np.concatenate([np.ravel(layers[l]) for l in sorted(layers)])
 
 
-def roll(vector: Any, like: Shapes, caller: str = "roll", name: str = "params"
-         ) -> dict[int, np.ndarray]:
+def roll(vector: Any, like: Shapes, caller: str = "roll") -> dict[int, np.ndarray]:
     """The inverse of :func:`unroll`: ``vector`` cut into matrices of the shapes in ``like``
     (layer -> shape), in layer order. The matrices are views of ``vector`` when it is a
-    float64 array already; a vector of the wrong length is a ValueError naming ``name``."""
+    float64 array already; a vector of the wrong length is a ValueError from ``caller``."""
     p = np.asarray(vector, dtype=np.float64)
     n = sum(int(np.prod(like[l])) for l in like)
     if p.shape != (n,):
         layout = ", ".join(f"{'×'.join(map(str, like[l]))}" for l in sorted(like))
-        raise ValueError(f"{caller}: {name} has shape {p.shape}; expected ({n},), the "
+        raise ValueError(f"{caller}: params has shape {p.shape}; expected ({n},), the "
                          f"matrices {layout} unrolled")
     out, start = {}, 0
     for l in sorted(like):

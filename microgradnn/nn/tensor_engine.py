@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..tensor import Tensor
-from .backprop import Backprop, Layers
+from .backprop import Backprop, Layers, _from_autodiff
 from .functional import binary_cross_entropy_with_logits
 
 __all__ = ["TensorGraph", "tensor_autodiff", "tensor_graph"]
@@ -67,12 +67,10 @@ def tensor_graph(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float = 0.0,
 def tensor_autodiff(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float = 0.0,
                     activation: str = "sigmoid") -> Backprop:
     """δ^(l) per example, D^(l) and J from one backward pass of the Tensor graph."""
-    from .graph import _result
-
     m = X.shape[0]
     graph = tensor_graph(Theta, X, Y, lam, activation)
     graph.J.backward()
-    delta = {l: m * node.grad for l, node in graph.z.items()}  # δ^(l) = m ∂J/∂z^(l)
-    weighted = {l: m * graph.h[l].grad for l in range(2, len(Theta) + 1)}
+    dJ_dz = {l: node.grad for l, node in graph.z.items()}  # δ^(l)/m
+    dJ_dh = {l: graph.h[l].grad for l in range(2, len(Theta) + 1)}
     D = {l: node.grad for l, node in graph.theta.items()}  # D^(l) = ∂J/∂Θ^(l)
-    return _result(Theta, lam, graph.J.item(), delta, D, weighted, m, "tensor")
+    return _from_autodiff(Theta, lam, graph.J.item(), dJ_dz, dJ_dh, D, m, "tensor")

@@ -20,7 +20,7 @@ from tqdm import tqdm
 
 from . import backprop as bp
 from ._validate import integer
-from .params import shapes
+from .params import roll, shapes
 
 if TYPE_CHECKING:  # pragma: no cover
     from .network import Network
@@ -104,10 +104,11 @@ def _scipy(net: Network, X: np.ndarray, Y: np.ndarray, lam: float, method: str,
     from scipy.optimize import minimize
 
     history = History(method=method)
+    like = shapes(net.sizes)
 
     def J_and_grad(params: np.ndarray) -> tuple[float, np.ndarray]:
-        net.set_unrolled(params)
-        result = bp.backprop_vectorised(net.theta, X, Y, lam, net.activation)
+        # Θ^(l) as views of the optimiser's vector; net.theta is set once, at the end
+        result = bp.backprop_vectorised(roll(params, like), X, Y, lam, net.activation)
         return result.cost, result.unrolled_grad()
 
     def callback(intermediate_result: Any) -> None:
@@ -148,9 +149,9 @@ def _minibatch(net: Network, X: np.ndarray, Y: np.ndarray, lam: float, method: s
             # λ scaled by b/m: the minibatch's D = Δ_b/b + (λ/m)Θ, an unbiased estimate of
             # the full D^(l) (with λ itself the penalty would weigh m/b times too much)
             lam_b = lam * len(rows) / m
-            result = bp.backprop_vectorised(Theta, X[rows], Y[rows], lam_b, net.activation)
+            D = bp._gradient(Theta, X[rows], Y[rows], lam_b, net.activation)  # no J needed
             for l, p in params.items():
-                p.grad = result.grad[l]  # D^(l) of the minibatch
+                p.grad = D[l]  # D^(l) of the minibatch
             opt.step()
         J = bp.cost(Theta, X, Y, lam, net.activation)
         history.cost.append(J)
