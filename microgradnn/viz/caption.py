@@ -16,20 +16,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .style import INK, MISSING, MUTED, escape, font, format_number, markup
+from .style import INK, MUTED, font, format_number, markup, table
 
 if TYPE_CHECKING:  # pragma: no cover
     from .network import Example
 
-__all__ = ["delta_caption", "theta_name", "weighted_sum"]
+__all__ = ["delta_caption", "theta_name"]
 
 MAX_TERMS = 6  # longer sums show their first terms and "+ ⋯ (n more)"
-
-
-def weighted_sum(ex: Example, l: int, j: int) -> float:
-    """Σ_i Θ^(l)_ij δ_i^(l+1): the lecture's weighted sum of the δ to the right of unit j."""
-    assert ex.delta is not None
-    return float(ex.theta[l][:, j] @ ex.delta[l + 1])
 
 
 def g_prime(ex: Example, l: int, j: int) -> float:
@@ -52,12 +46,12 @@ def _terms(items: list[str]) -> str:
 
 def delta_caption(ex: Example, hl: tuple[int, int], precision: int) -> str:
     """HTML-label text: the formula for δ_j^(l) and the same formula with its numbers."""
-    assert ex.delta is not None
+    assert ex.delta is not None and ex.weighted is not None and ex.y is not None  # y given
     l, j = hl
     d = markup(f"δ_{j}^({l})")
     value = float(ex.delta[l][j - 1])
     if l == ex.L:
-        a, y = float(ex.a[l][j - 1]), float(ex.y[j - 1]) if ex.y is not None else np.nan
+        a, y = float(ex.a[l][j - 1]), float(ex.y[j - 1])
         lines = [f"{d} = {markup(f'a_{j}^({l})')} − {markup(f'y_{j}')}",
                  f"= {format_number(a, precision)} − {format_number(y, precision)} "
                  f"= {format_number(value, precision)}"]
@@ -67,7 +61,7 @@ def delta_caption(ex: Example, hl: tuple[int, int], precision: int) -> str:
                    for i in range(1, n + 1)]
         numbers = [f"{_num(float(ex.theta[l][i - 1, j]), precision)} × "
                    f"{_num(float(ex.delta[l + 1][i - 1]), precision)}" for i in range(1, n + 1)]
-        s = weighted_sum(ex, l, j)
+        s = float(ex.weighted[l][j - 1])  # Σ_i Θ^(l)_ij δ_i^(l+1), from backprop
         gp = g_prime(ex, l, j)
         gz = f"g′({markup(f'z_{j}^({l})')})"
         lines = [
@@ -82,13 +76,13 @@ def delta_caption(ex: Example, hl: tuple[int, int], precision: int) -> str:
             lines.append(font(f"Σ is the lecture's weighted sum of the δ to the right; "
                               f"g′({markup(f'z_{j}^({l})')}) = {a_j}(1 − {a_j}) for the sigmoid",
                               size=10, color=MUTED))
-    body = "".join(f'<TR><TD ALIGN="LEFT">{font(line, size=12, color=INK)}</TD></TR>'
-                   for line in lines)
-    return ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">'
-            f"{body}</TABLE>" if lines else escape(MISSING))
+    return table((f'<TR><TD ALIGN="LEFT">{font(line, size=12, color=INK)}</TD></TR>'
+                  for line in lines), cellpadding=2)
 
 
-def theta_name(l: int, i: object, j: object) -> str:
-    """Θ^(l)_ij as microgradnn.nn names it (a comma once an index has two digits)."""
-    sep = "," if len(str(i)) > 1 or len(str(j)) > 1 else ""
-    return f"Θ^({l})_{i}{sep}{j}"
+def theta_name(l: int, i: int | str, j: int) -> str:
+    """Θ^(l)_ij as microgradnn.nn names it; ``i`` may be the symbol "i" of a sum."""
+    from ..nn.graph import subscript
+
+    # subscript is typed for int indices; the symbol "i" works alike (it str()s each one)
+    return f"Θ^({l})_{subscript(i, j)}"  # type: ignore[arg-type]

@@ -22,7 +22,7 @@ import numpy as np
 from ..autodiff import Node
 from . import style
 from .graph import new_drawing
-from .labels import colour_value, is_array
+from .labels import colour_value, is_array, scale_values
 from .render import Drawing
 from .style import MISSING, MUTED, escape, font, format_number, markup
 
@@ -43,17 +43,19 @@ def layer_of(name: str | None) -> tuple[str, int] | None:
     return symbol, layer + 1 if symbol in ("Θ", "Theta", "W") else layer
 
 
-def _groups(order: Sequence[Node]) -> list[int | None]:
-    """The group (layer) of every node of ``order``; None for inputs without a layer."""
-    index = {node: i for i, node in enumerate(order)}
+Found = tuple[str, int] | None  # layer_of(node.name)
+
+
+def _groups(order: Sequence[Node], found: Sequence[Found],
+            index: dict[Node, int]) -> list[int | None]:
+    """The group (layer) of every node of ``order``; None for inputs without a layer.
+    ``found[i]`` is layer_of(order[i].name); ``index`` maps each node to its position."""
     group: list[int | None] = []
-    for node in order:
-        found = layer_of(node.name)
-        if found is not None:
-            group.append(found[1])
+    for node, f in zip(order, found):
+        if f is not None:
+            group.append(f[1])
             continue
-        parents = [group[index[p]] for p in node.parents]
-        known = [g for g in parents if g is not None]
+        known = [g for g in (group[index[p]] for p in node.parents) if g is not None]
         group.append(max(known) if known else None)
     return group
 
@@ -70,18 +72,15 @@ def _mono(text: str, ink: str | None = None) -> str:
     return font(text, size=10, face=style.MONO, color=ink)
 
 
-def _summary(l: int | None, members: list[Node], precision: int,
+def _summary(l: int | None, members: list[tuple[Node, Found]], precision: int,
              ink: str) -> str:
-    kinds: Counter[str] = Counter()
-    for node in members:
-        found = layer_of(node.name)
-        kinds[found[0] if found else "op"] += 1
+    kinds = Counter(f[0] if f else "op" for _, f in members)
     count = ", ".join(f"{n:,} {markup(k) if k != 'op' else 'other'}" for k, n in
                       sorted(kinds.items(), key=lambda kv: (kv[0] == "op", kv[0])))
     head = "inputs without a layer" if l is None else f"layer {l}"
     rows = [f'<TR><TD COLSPAN="3"><B>{font(escape(head), size=12, color=ink)}</B></TD></TR>',
             f'<TR><TD COLSPAN="3">{font(count, size=9, color=ink)}</TD></TR>']
-    units = [n for n in members if (layer_of(n.name) or ("", 0))[0] in ("z", "a")
+    units = [n for n, f in members if f and f[0] in ("z", "a")
              and not n.name.split(")", 1)[-1].startswith("_0")]  # type: ignore[union-attr]
     zs = [n for n in units if n.name.startswith("z")]  # type: ignore[union-attr]
     if units and len(units) <= MAX_ROWS:
@@ -102,33 +101,31 @@ def _summary(l: int | None, members: list[Node], precision: int,
 def draw_layers(order: Sequence[Node], *, precision: int, rankdir: str) -> Drawing:
     """One cluster per layer of a network's Scalar graph (see the module docstring)."""
     root = order[-1]
-    group = _groups(order)
-    if not any(layer_of(n.name) for n in order):
+    found = [layer_of(n.name) for n in order]
+    if not any(found):
         raise ValueError(
             "draw_graph: collapse='layer' reads each node's layer from its name, such as "
             "z^(2)_1 or Θ^(1)_12 (as microgradnn.nn names them), and no node in this graph "
             "has one; name the nodes, or draw it without collapse")
-    members: dict[int | None, list[Node]] = defaultdict(list)
-    for node, g in zip(order[:-1], group):
-        members[g].append(node)
-    grads = [colour_value(n.grad) for n in order if n.grad is not None]
-    scale = style.DivergingScale([g for g in grads if g is not None])
+    index = {node: i for i, node in enumerate(order)}
+    group = _groups(order, found, index)
+    members: dict[int | None, list[tuple[Node, Found]]] = defaultdict(list)
+    for node, f, g in zip(order[:-1], found, group):
+        members[g].append((node, f))
+    scale = style.DivergingScale(scale_values([n.grad for n in order]))
     d = new_drawing(rankdir, name="layers")
     keys = sorted(members, key=lambda k: -1 if k is None else k)
     ids = {k: ("inputs" if k is None else f"layer{k}") for k in keys}
     for k in keys:
-        zs = [n.grad for n in members[k] if (layer_of(n.name) or ("",))[0] == "z"
-              and n.grad is not None]
+        zs = [n.grad for n, f in members[k] if f and f[0] == "z" and n.grad is not None]
         c = colour_value(np.array(zs, dtype=float)) if zs else None
         ink = scale.text(c)
         d.body.append(f"\tsubgraph cluster_{ids[k]} {{\n\t\tstyle=\"rounded,dashed\" "
                       f'color="{MUTED}" label=""\n'
                       f"\t\t{ids[k]} [label=<{_summary(k, members[k], precision, ink)}> "
                       f'shape=box style="rounded,filled" fillcolor="{scale.fill(c)}"]\n\t}}\n')
-    index = {node: i for i, node in enumerate(order)}
     counts: Counter[tuple[int | None, int | None]] = Counter()
-    for node in order[:-1]:
-        g = group[index[node]]
+    for node, g in zip(order[:-1], group):
         for p in node.parents:
             pg = group[index[p]]
             if pg != g:
@@ -146,5 +143,5 @@ def draw_layers(order: Sequence[Node], *, precision: int, rankdir: str) -> Drawi
         label = font(f"{n:,} edge{'s' if n != 1 else ''}", size=9, color=MUTED)
         d.body.append(f'\t{ids[a]} -> {head} [label=<{label}> '
                       f'penwidth="{1.0 + min(3.0, np.log10(n)):.2f}"]\n')
-    d.body.append(f"\tlegend [label=<{scale.legend(min(precision, 3))}> shape=plain]\n")
+    d.body.append(f"\tlegend [label=<{scale.legend(precision)}> shape=plain]\n")
     return d

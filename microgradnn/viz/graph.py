@@ -14,7 +14,7 @@ from typing import Any
 
 from ..autodiff import Node, topological_order
 from . import style
-from .labels import check_show, colour_value, is_array, node_label, scale_values
+from .labels import check_show, colour_value, is_array, node_label
 from .render import Drawing
 
 __all__ = ["DEFAULT_MAX_NODES", "draw_graph"]
@@ -127,8 +127,9 @@ def build(
     ``order[i]``. ``current`` marks one node (the one a backward step just finished);
     ``caption`` (HTML-label text) goes under the graph. Used by draw_graph and by
     backward_steps, which passes partial gradients and a fixed colour scale."""
+    colours = [colour_value(grad) for grad in grads]  # each node's one colour number
     if scale is None:
-        scale = style.DivergingScale(scale_values(grads))
+        scale = style.DivergingScale(c for c in colours if c is not None)
     g = new_drawing(rankdir)
     body = g.body
     index = {node: i for i, node in enumerate(order)}
@@ -136,7 +137,7 @@ def build(
     add = lines.append
     for i, node in enumerate(order):
         grad = grads[i]
-        c = colour_value(grad)
+        c = colours[i]
         ink = scale.text(c)
         label = node_label(node.name, node.data, grad, precision=precision, show=show,
                            scale=scale, ink=ink)

@@ -22,6 +22,7 @@ from .style import (
     font,
     format_number,
     markup,
+    short_number,
     table,
 )
 
@@ -95,12 +96,12 @@ def _array_table(values: np.ndarray, precision: int, scale: DivergingScale | Non
 
 def _summary(values: np.ndarray, precision: int) -> str:
     flat = values.astype(float, copy=False)
-    p = min(precision, 3)
     if flat.size == 0:
         return font("empty", size=9, color=MUTED)
     norm = float(np.linalg.norm(flat.reshape(-1)))
-    parts = (f"‖·‖ {format_number(norm, p)}", f"min {format_number(float(flat.min()), p)}",
-             f"max {format_number(float(flat.max()), p)}")
+    parts = (f"‖·‖ {short_number(norm, precision)}",
+             f"min {short_number(float(flat.min()), precision)}",
+             f"max {short_number(float(flat.max()), precision)}")
     return font(escape("   ".join(parts)), size=9, face=MONO)
 
 

@@ -19,7 +19,7 @@ from . import style
 from .caption import delta_caption, theta_name
 from .graph import new_drawing
 from .render import Drawing
-from .style import escape, font, format_number, markup
+from .style import escape, font, format_number, markup, short_number
 
 __all__ = ["draw_network"]
 
@@ -37,6 +37,7 @@ class Example:
     a: dict[int, np.ndarray]  # a^(l) without the bias unit
     z: dict[int, np.ndarray]  # z^(l), l >= 2
     delta: dict[int, np.ndarray] | None  # δ^(l), l >= 2 (None without y)
+    weighted: dict[int, np.ndarray] | None  # Σ_i Θ^(l)_ij δ_i^(l+1), 2 <= l < L (None without y)
     y: np.ndarray | None
     cost: float | None
     activation: str
@@ -51,7 +52,7 @@ def _example(net: Any, x: Any, y: Any) -> Example:
         if not hasattr(net, attr):
             raise TypeError(f"draw_network: expected a microgradnn.nn.Network, got "
                             f"{type(net).__name__} (it has no {attr!r})")
-    from ..nn._validate import as_numbers, one_hot
+    from ..nn._validate import as_numbers, one_example_y, one_hot
 
     sizes = tuple(int(s) for s in net.sizes)
     X = as_numbers(x, "x", "draw_network", f"one example, a vector of length s_1 = {sizes[0]}")
@@ -65,18 +66,20 @@ def _example(net: Any, x: Any, y: Any) -> Example:
     a = {l: np.asarray(fwd.a[l][0, 1:] if l < L else fwd.a[l][0], dtype=np.float64)
          for l in range(1, L + 1)}
     z = {l: np.asarray(fwd.z[l][0], dtype=np.float64) for l in range(2, L + 1)}
-    delta = Y = cost = None
+    delta = weighted = Y = cost = None
     if y is not None:
         Y = np.atleast_1d(as_numbers(y, "y", "draw_network", "a class index 0..K−1 or a 0/1 "
-                                     f"row of length K = {sizes[-1]}"))
-        labels = Y[None, :] if (Y.ndim == 1 and Y.size == sizes[-1] and sizes[-1] > 1) else Y
+                                     f"row of length K = {sizes[-1]}"))  # as drawn
+        labels = one_example_y(Y, sizes[-1])  # as Network.backprop reads it, m = 1
         result = net.backprop(X[None, :], labels)
         delta = {l: np.asarray(result.delta[l][0], dtype=np.float64) for l in range(2, L + 1)}
+        weighted = {l: np.asarray(result.weighted[l][0], dtype=np.float64) for l in range(2, L)}
         cost = float(result.cost)
         if labels.ndim == 1 and sizes[-1] > 1:  # a class index: show it as the 0/1 row
             Y = one_hot(labels, sizes[-1], "draw_network")[0]
     theta = {l: np.asarray(net.theta[l], dtype=np.float64) for l in range(1, L)}
-    return Example(sizes, theta, a, z, delta, Y, cost, getattr(net, "activation", "sigmoid"))
+    return Example(sizes, theta, a, z, delta, weighted, Y, cost,
+                   getattr(net, "activation", "sigmoid"))
 
 
 def _check(ex: Example, highlight: Any, max_units: Any, weights: Any,
@@ -142,10 +145,10 @@ def _edge_attrs(ex: Example, l: int, i: int, j: int, precision: int, weights: bo
         attrs.append(f'color="{HIGHLIGHT}" fontcolor="{HIGHLIGHT}"')
     elif emphasis == "off":
         attrs.append(f'color="{style.FADED}" fontcolor="#bbbbbb"')
-    attrs.append(f'penwidth="{width:.2f}" tooltip="{theta_name(l, i, j)} = {w!r}"')
+    name = theta_name(l, i, j)
+    attrs.append(f'penwidth="{width:.2f}" tooltip="{name} = {w!r}"')
     if weights == "all" or (weights and emphasis == "on"):
-        text = markup(theta_name(l, i, j))
-        attrs.append(f"label=<{text} = {format_number(w, min(precision, 3))}>")
+        attrs.append(f"label=<{markup(name)} = {short_number(w, precision)}>")
     return " ".join(attrs)
 
 
@@ -172,7 +175,7 @@ def draw_network(
     ex = _example(net, x, y)
     hl = _check(ex, highlight, max_units, weights, precision)
     scale = style.DivergingScale(
-        [v for d in (ex.delta or {}).values() for v in d] if ex.delta else [])
+        [v for d in ex.delta.values() for v in d] if ex.delta is not None else [])
     g = new_drawing("LR", name="network")
     g.attr(nodesep="0.18", ranksep="1.6", ordering="out")
     shown = {l: visible_units(ex.sizes[l - 1], max_units,
@@ -184,13 +187,12 @@ def draw_network(
     top = max((float(np.max(np.abs(T))) for T in ex.theta.values() if T.size), default=0.0)
     if weights is True and _edge_count(shown) <= LABELLED_EDGES:
         weights = "all"
+    focus = hl if hl is not None and hl[0] < ex.L else None  # the output layer has no edges out
     for l in range(1, ex.L):
         sources = [0, *shown[l]]
         for i in shown[l + 1]:
             for j in sources:
-                emphasis = None
-                if hl is not None and hl[0] <= ex.L - 1:
-                    emphasis = "on" if (l == hl[0] and j == hl[1]) else "off"
+                emphasis = None if focus is None else "on" if (l, j) == focus else "off"
                 tail = f"b{l}" if j == 0 else f"u{l}_{j}"
                 lines.append(f"\t{tail} -> u{l + 1}_{i} ["
                              f"{_edge_attrs(ex, l, i, j, precision, weights, emphasis, top)}]\n")

@@ -40,8 +40,6 @@ class BackwardSteps:
         self.grads = list(grads)
         self.options = {"precision": precision, "rankdir": rankdir, "show": tuple(show)}
         self.scale = style.DivergingScale(scale_values(self.grads))
-        # the sweep's order: root first, each node once its δ is complete
-        self.sweep = list(range(len(self.order) - 1, -1, -1))
         index = {node: i for i, node in enumerate(self.order)}
         self.uses = [0] * len(self.order)  # how many op inputs each node feeds
         for node in self.order:
@@ -62,9 +60,10 @@ class BackwardSteps:
             raise IndexError(f"backward_steps: frame {k} out of range 0..{len(self) - 1}")
         k %= len(self)
         if k not in self._frames:
-            done = set(self.sweep[:k])
-            grads = [g if i in done else None for i, g in enumerate(self.grads)]
-            current = self.sweep[k - 1] if k else None
+            # the sweep goes root first, so after k steps the last k nodes of order are done
+            first = len(self.order) - k
+            grads = [g if i >= first else None for i, g in enumerate(self.grads)]
+            current = first if k else None
             self._frames[k] = build(self.order, grads, scale=self.scale, current=current,
                                     caption=style.font(style.escape(self.captions[k]),
                                                        size=13),
@@ -76,7 +75,7 @@ class BackwardSteps:
         if k == 0:
             return (f"step 0 of {n}: the forward pass is done, no δ yet; the sweep starts "
                     f"at {self.root.label()}")
-        i = self.sweep[k - 1]
+        i = n - k  # step k completes the k-th node from the end of order
         node = self.order[i]
         value = self.grads[i]
         text = (style.format_number(float(value), self.options["precision"])  # type: ignore[arg-type]

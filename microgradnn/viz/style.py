@@ -20,6 +20,7 @@ __all__ = [
     "escape",
     "format_number",
     "markup",
+    "short_number",
 ]
 
 FONT = "Helvetica"
@@ -67,6 +68,15 @@ def format_number(value: float, precision: int = 4) -> str:
     else:
         text = f"{v:.{max(precision - 1, 1)}e}"
     return text.replace("-", MINUS)
+
+
+SHORT = 3  # at most this many decimals for a secondary number
+
+
+def short_number(value: float, precision: int) -> str:
+    """A secondary number (legend tick, edge weight, array summary): :func:`format_number`
+    with at most ``SHORT`` decimals, so it stays short when ``precision`` is high."""
+    return format_number(value, min(precision, SHORT))
 
 
 MAX_PRECISION = 12
@@ -208,7 +218,7 @@ class DivergingScale:
         for s in stops:
             v = s * self.max
             cells.append(f'<TD BGCOLOR="{self.fill(v)}" WIDTH="34" HEIGHT="12"></TD>')
-            numbers.append(f'<TD>{font(format_number(v, min(precision, 3)), size=8)}</TD>')
+            numbers.append(f'<TD>{font(short_number(v, precision), size=8)}</TD>')
         head = (f'<TR><TD COLSPAN="{len(stops)}">{font(escape(title), size=9)}</TD></TR>')
         missing = ""
         if note:
