@@ -13,10 +13,10 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Callable
 
 import numpy as np
 from scipy.special import expit
+from timing import best, best_time
 
 import microgradnn as mg
 from microgradnn.nn import Network
@@ -24,24 +24,6 @@ from microgradnn.nn import Network
 TENSOR_TARGET = 1.15  # within 1.15× of tuned NumPy (the Tensor issue's ratio), for both
 CHECK_TARGET = 0.2  # seconds, mg.nn.check_gradients()
 FIT_TARGET = 5.0  # seconds, digits, L-BFGS-B, 100 iterations
-
-
-def best(fn: Callable[[], object], repeat: int) -> float:
-    return interleaved({"fn": fn}, repeat)["fn"]
-
-
-def interleaved(fns: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
-    """Best time of each function, run round-robin so that load on a shared machine falls
-    on every candidate alike."""
-    times: dict[str, list[float]] = {name: [] for name in fns}
-    for fn in fns.values():
-        fn()  # warm up
-    for _ in range(repeat):
-        for name, fn in fns.items():
-            start = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - start)
-    return {name: min(t) for name, t in times.items()}
 
 
 def tuned_numpy(T1: np.ndarray, T2: np.ndarray, X: np.ndarray, Y: np.ndarray, lam: float
@@ -119,15 +101,15 @@ def run(args: argparse.Namespace) -> int:
     import torch
 
     tX, tY = torch.tensor(X), torch.tensor(Y)
-    timed = interleaved({
+    timed = best({
         "tuned NumPy (peer)": lambda: tuned_numpy(T1, T2, X, Y, lam),
         "net.backprop (vectorised)": lambda: net.backprop(X, y, lam),
         "net.autodiff(engine='tensor')": lambda: net.autodiff(X, y, lam, engine="tensor"),
-    }, args.repeat)
+    }, args.repeat, warmup=True)
     # PyTorch is timed on its own: its worker threads keep spinning after each op and would
     # slow down whichever candidate ran next
-    timed["PyTorch CPU float64 (peer)"] = best(lambda: torch_step(T1, T2, tX, tY, lam),
-                                               args.repeat)
+    timed["PyTorch CPU float64 (peer)"] = best_time(
+        lambda: torch_step(T1, T2, tX, tY, lam), args.repeat, warmup=True)
     rows = list(timed.items())
     numpy_time = rows[0][1]
     print(f"course workload: X {m}×400, sizes 400-25-10, λ = {lam}; J and both D^(l); "
@@ -142,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{name}: target ≤ {TENSOR_TARGET}× tuned NumPy, {ratio:.2f}× "
               f"({'met' if ratio <= TENSOR_TARGET else 'MISSED'})")
 
-    check = best(lambda: mg.nn.check_gradients(), args.repeat)
+    check = best_time(lambda: mg.nn.check_gradients(), args.repeat, warmup=True)
     cmp = mg.nn.check_gradients()
     rel = cmp.relative("numerical", "D unrolled")
     ok &= check < CHECK_TARGET and rel < 1e-9

@@ -18,6 +18,9 @@ import subprocess
 import sys
 import time
 import tracemalloc
+from functools import partial
+
+from timing import best_time, rounds
 
 TARGETS = {"op-by-op": 10.0, "Scalar.sum": 15.0, "Scalar.dot": 40.0}
 MEMORY_TARGET = 0.5
@@ -126,12 +129,9 @@ def run_one(engine: str, repeat: int, memory: bool, data: str) -> dict:
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         return {"peak": peak, "loss": loss}
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        loss = step(Value, model, X, y, summed)
-        best = min(best, time.perf_counter() - t0)
-    return {"seconds": best, "loss": loss}
+    losses: list[float] = []  # every step gives the same loss: the model does not change
+    seconds = best_time(lambda: losses.append(step(Value, model, X, y, summed)), repeat)
+    return {"seconds": seconds, "loss": losses[-1]}
 
 
 def run_chain(n: int) -> dict:
@@ -178,12 +178,9 @@ def main() -> int:
     # each engine keeps its best step over all rounds.
     rep = str(args.repeat)
     engines = ["micrograd", *TARGETS]
-    best = {engine: fresh("--one", engine, "--repeat", rep) for engine in engines}
-    for _ in range(args.rounds - 1):
-        for engine in engines:
-            r = fresh("--one", engine, "--repeat", rep)
-            if r["seconds"] < best[engine]["seconds"]:
-                best[engine] = r
+    runs = rounds({engine: partial(fresh, "--one", engine, "--repeat", rep)
+                   for engine in engines}, args.rounds)
+    best = {engine: min(r, key=lambda run: run["seconds"]) for engine, r in runs.items()}
     base = best["micrograd"]
     base_mem = fresh("--one", "micrograd", "--memory")
     ok = True
@@ -203,10 +200,9 @@ def main() -> int:
         print(f"{'microgradnn ' + variant:<22}{r['seconds'] * 1e3:>11.1f}{speed:>10.1f}"
               f"{target:>7.0f}×{m['peak'] / 2**20:>10.1f}{mem:>11.2f}")
     short_n, long_n = args.long_chain // 10, args.long_chain
-    seconds = {short_n: float("inf"), long_n: float("inf")}
-    for _ in range(args.chain_rounds):  # interleaved too: one slow spell hits both alike
-        for n in seconds:
-            seconds[n] = min(seconds[n], fresh("--chain", str(n))["seconds"])
+    chains = rounds({n: partial(fresh, "--chain", str(n)) for n in (short_n, long_n)},
+                    args.chain_rounds)  # interleaved too: one slow spell hits both alike
+    seconds = {n: min(r["seconds"] for r in results) for n, results in chains.items()}
     ratio = seconds[long_n] / seconds[short_n]
     ok &= ratio <= CHAIN_TARGET
     print(f"\nchain of {short_n:,} nodes: {seconds[short_n]:.2f} s; of {long_n:,}: "

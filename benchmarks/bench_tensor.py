@@ -23,37 +23,22 @@ defaults).
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
+from collections.abc import Callable
+from typing import Any
 
+import autograd
+import autograd.numpy as anp
+import numpy as np
+import torch
+from autograd.scipy.special import expit as anp_expit
+from scipy.special import expit
+from threadpoolctl import threadpool_limits
+from timing import clock, rounds
 
-def _threads(argv: list[str]) -> int:
-    for i, arg in enumerate(argv):
-        if arg.startswith("--threads="):
-            return int(arg.split("=", 1)[1])
-        if arg == "--threads" and i + 1 < len(argv):
-            return int(argv[i + 1])
-    return 1
-
-
-THREADS = _threads(sys.argv[1:])
-if THREADS:  # before NumPy loads its BLAS
-    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = str(THREADS)
-
-import argparse  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from typing import Any  # noqa: E402
-
-import autograd  # noqa: E402
-import autograd.numpy as anp  # noqa: E402
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-from autograd.scipy.special import expit as anp_expit  # noqa: E402
-from scipy.special import expit  # noqa: E402
-
-import microgradnn as mg  # noqa: E402
+import microgradnn as mg
 
 COURSE_TARGET = 1.15  # engine time / hand-written NumPy time, at most
 SMALL_TARGET = 2.5  # PyTorch time / engine time, at least
@@ -259,37 +244,26 @@ def check_agreement(runs: dict[str, Callable[[], Result]]) -> None:
             raise SystemExit(f"{name} disagrees with the hand-written NumPy version")
 
 
-def time_rounds(runs: dict[str, Callable[[], Result]], number: int, repeat: int
-                ) -> dict[str, list[float]]:
-    """Seconds per call of every peer in each of ``repeat`` rounds; a round times each peer
-    once (``number`` calls), one after another, so a round's peers share the load of the
-    moment."""
-    rounds: dict[str, list[float]] = {name: [] for name in runs}
-    for _ in range(repeat):
-        for name, run in runs.items():
-            last = None
-            start = time.perf_counter()
-            for _ in range(number):
-                last = run()  # kept until the next call returns, as a training loop does
-            rounds[name].append((time.perf_counter() - start) / number)
-            del last
-    return rounds
-
-
-def ratio(rounds: dict[str, list[float]], slow: str, fast: str) -> float:
+def ratio(times: dict[str, list[float]], slow: str, fast: str) -> float:
     """The median over rounds of time(slow) / time(fast): robust to load that drifts."""
-    return float(np.median(np.divide(rounds[slow], rounds[fast])))
+    return float(np.median(np.divide(times[slow], times[fast])))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--repeat", type=int, default=40, help="rounds; the best counts")
     parser.add_argument("--threads", type=int, default=1, help="BLAS/PyTorch threads, 0: "
-                        "library defaults (read before NumPy loads)")
+                        "library defaults")
     parser.add_argument("--quick", action="store_true", help="fewer calls (a smoke run)")
     args = parser.parse_args(argv)
-    if THREADS:
-        torch.set_num_threads(THREADS)
+    if not args.threads:
+        return run(args)
+    torch.set_num_threads(args.threads)
+    with threadpool_limits(limits=args.threads, user_api="blas"):
+        return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
     scale = 0.1 if args.quick else 1.0
     if args.quick:
         args.repeat = min(args.repeat, 5)
@@ -297,9 +271,9 @@ def main(argv: list[str] | None = None) -> int:
         ("(a) course 5000x400-25-10", course_peers(), 1),
         ("(b) small 32x64-25-10 step", small_peers(), max(1, int(200 * scale))),
     ]
+    blas = args.threads or os.environ.get("OPENBLAS_NUM_THREADS", "default")
     print(f"numpy {np.__version__}, torch {torch.__version__} ({torch.get_num_threads()} "
-          f"threads), BLAS threads {os.environ.get('OPENBLAS_NUM_THREADS', 'default')}, "
-          f"best of {args.repeat}")
+          f"threads), BLAS threads {blas}, best of {args.repeat}")
     header = (f"{'workload':28} {'microgradnn':>12} {'numpy':>10} {'pytorch':>10} "
               f"{'autograd':>10}   {'mg/numpy':>8} {'torch/mg':>8} {'hips/mg':>8}")
     print(header)
@@ -307,11 +281,13 @@ def main(argv: list[str] | None = None) -> int:
     verdicts = []
     for label, runs, number in workloads:
         check_agreement(runs)
-        rounds = time_rounds(runs, number, args.repeat)
-        t = {name: min(times) for name, times in rounds.items()}
-        vs_numpy = ratio(rounds, "microgradnn", "numpy")
-        vs_torch = ratio(rounds, "pytorch", "microgradnn")
-        vs_hips = ratio(rounds, "autograd", "microgradnn")
+        # seconds per call of every peer in each round; a round times each peer once
+        # (``number`` calls), one after another, so a round's peers share the moment's load
+        times = rounds({name: clock(fn, number) for name, fn in runs.items()}, args.repeat)
+        t = {name: min(seconds) for name, seconds in times.items()}
+        vs_numpy = ratio(times, "microgradnn", "numpy")
+        vs_torch = ratio(times, "pytorch", "microgradnn")
+        vs_hips = ratio(times, "autograd", "microgradnn")
         print(f"{label:28} {t['microgradnn'] * 1e6:10.1f}µs {t['numpy'] * 1e6:8.1f}µs "
               f"{t['pytorch'] * 1e6:8.1f}µs {t['autograd'] * 1e6:8.1f}µs   "
               f"{vs_numpy:8.2f} {vs_torch:8.2f} {vs_hips:8.2f}")

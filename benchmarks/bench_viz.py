@@ -18,26 +18,15 @@ import argparse
 import random
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import numpy as np
+from timing import best_time
 
 import microgradnn as mg
 
 SOURCE_TARGET = 1.0  # seconds for the DOT source of 10,000 nodes
 LAYOUT_TARGET = 5.0  # seconds for draw_network(400-25-10) through `dot`
-
-
-def best(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    times, result = [], None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t)
-    return min(times), result
 
 
 def scalar_graph(n: int = 10_000, seed: int = 0) -> mg.Scalar:
@@ -87,39 +76,41 @@ def main() -> int:
     args = parser.parse_args()
     rows = []
 
-    t_build, root = best(build_and_backward, args.repeat)
+    root = build_and_backward()  # the graph drawn below
+    t_build = best_time(build_and_backward, args.repeat)
     n = len(mg.topological_order(root))
-    t_source, source = best(lambda: mg.draw_graph(root, max_nodes=None).source, args.repeat)
+    t_source = best_time(lambda: mg.draw_graph(root, max_nodes=None).source, args.repeat)
+    source = mg.draw_graph(root, max_nodes=None).source
     rows.append((f"DOT source, {n:,}-node Scalar graph", t_source, SOURCE_TARGET,
                  f"{t_source / t_build:.2f}× build+backward ({t_build * 1e3:.0f} ms); "
                  f"{len(source) / 1e6:.1f} MB"))
 
     net = mg.nn.Network([400, 25, 10], seed=0)
     x = np.linspace(0.0, 1.0, 400)
-    t_net_src, _ = best(lambda: mg.draw_network(net, x, [3], highlight=(2, 5)), args.repeat)
-    t_layout, _ = best(lambda: mg.draw_network(net, x, [3], highlight=(2, 5)).svg(),
-                       args.repeat)
+    t_net_src = best_time(lambda: mg.draw_network(net, x, [3], highlight=(2, 5)), args.repeat)
+    t_layout = best_time(lambda: mg.draw_network(net, x, [3], highlight=(2, 5)).svg(),
+                         args.repeat)
     rows.append(("draw_network 400-25-10, source", t_net_src, None, ""))
     rows.append(("draw_network 400-25-10, source + dot → SVG", t_layout, LAYOUT_TARGET,
                  f"dot is {(t_layout - t_net_src) / t_layout:.0%} of it"))
 
-    t_all, _ = best(lambda: mg.draw_network(net, x, [3], weights="all").svg(), args.repeat)
+    t_all = best_time(lambda: mg.draw_network(net, x, [3], weights="all").svg(), args.repeat)
     rows.append(("draw_network 400-25-10, every Θ labelled → SVG", t_all, LAYOUT_TARGET, ""))
 
     lecture = mg.nn.lecture_network()
-    t_lecture, _ = best(lambda: mg.draw_network(lecture, *lecture.example,
-                                                highlight=(2, 2)).svg(), args.repeat)
+    t_lecture = best_time(lambda: mg.draw_network(lecture, *lecture.example,
+                                                  highlight=(2, 2)).svg(), args.repeat)
     rows.append(("draw_network lecture 2-2-2-1 → SVG", t_lecture, None, ""))
 
     sg = net.scalar_graph(x, [3])
     sg.cost.backward()
     size = len(mg.topological_order(sg.cost))
-    t_collapse, _ = best(lambda: mg.draw_graph(sg.cost, collapse="layer").svg(), args.repeat)
+    t_collapse = best_time(lambda: mg.draw_graph(sg.cost, collapse="layer").svg(), args.repeat)
     rows.append((f"collapse='layer', {size:,}-node 400-25-10 graph → SVG", t_collapse, None,
                  ""))
 
     with tempfile.TemporaryDirectory() as tmp:
-        t_steps, _ = best(lambda: mg.viz.backward_steps(neuron()).save_html(
+        t_steps = best_time(lambda: mg.viz.backward_steps(neuron()).save_html(
             Path(tmp) / "sweep.html"), 1)
     rows.append(("backward_steps(neuron) → HTML page", t_steps, None, ""))
 

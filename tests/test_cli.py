@@ -91,7 +91,7 @@ def test_help_on_every_command(command: str) -> None:
 
 
 def test_train_digits(tmp_path: Path) -> None:
-    result = run("train", "digits", "--maxiter", "60", "--quiet", "--out", str(tmp_path))
+    result = run("train", "digits", "--maxiter", "30", "--quiet", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     accuracies = re.findall(r"(\d+\.\d)%", result.stdout)
     assert len(accuracies) == 4

@@ -1,17 +1,22 @@
 """The docs run: every code block of every page executes, and the site builds strictly.
 
-The blocks are run through ``docs/hooks.py`` — the same function the MkDocs build uses to
-put each block's output and figures into the site — so what the tests run is what the
-reader sees. Pages check themselves with ``assert`` statements in their blocks.
+The site is built once, in this process, by MkDocs; its hook, ``docs/hooks.py``, runs every
+page's blocks to put their output and figures into the site, and the page tests check those
+very runs — so what the tests check is what the reader sees, and each page runs once. Pages
+check themselves with ``assert`` statements in their blocks.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import logging
+import os
 import re
 import subprocess
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -65,13 +70,63 @@ def test_outputs_go_right_under_their_block(tmp_path):
     assert shown.rstrip().endswith("```text\nhi\n```")
 
 
+@dataclass
+class Site:
+    """One strict MkDocs build: where it wrote the site, and what its hook ran."""
+
+    dir: Path
+    runs: dict[str, Any] = field(default_factory=dict)  # page -> the hook's PageRun
+    error: str | None = None  # why the build failed, with the warnings it logged
+
+
+class _Warnings(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """`mkdocs build --strict`, run as its command line runs it, but in this process so
+    that the page tests can read the hook's runs."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    built = Site(tmp_path_factory.mktemp("docs") / "site")
+    warnings = _Warnings()
+    logging.getLogger("mkdocs").addHandler(warnings)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(ROOT)
+        # the hook sets MPLBACKEND when it is unset; put it back afterwards
+        mp.setenv("MPLBACKEND", os.environ.get("MPLBACKEND", "Agg"))
+        try:
+            cfg = load_config(str(ROOT / "mkdocs.yml"), strict=True, site_dir=str(built.dir))
+            cfg.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(cfg)
+            finally:
+                cfg.plugins.on_shutdown()
+                built.runs = dict(cfg["hooks"]["docs/hooks.py"]._RUNS)
+        except Exception as exc:  # reported by test_mkdocs_build_strict
+            built.error = "\n".join([f"{type(exc).__name__}: {exc}", *warnings.messages])
+        finally:
+            logging.getLogger("mkdocs").removeHandler(warnings)
+    return built
+
+
 @pytest.mark.parametrize("page", PAGES)
-def test_page_code_runs(page, tmp_path):
+def test_page_code_runs(page, site, tmp_path):
     markdown = (DOCS / page).read_text(encoding="utf-8")
     blocks = hooks.code_blocks(markdown)
     if page not in NO_CODE:
         assert blocks, f"{page} has no code block"
-    run = hooks.run_page(markdown, page, tmp_path)
+    run = site.runs.get(page)
+    if run is None:  # the build stopped before this page or on it: run it alone, for its error
+        assert site.error, f"the build did not run {page}"
+        run = hooks.run_page(markdown, page, tmp_path)
     assert len(run.outputs) == len(blocks)
     # every figure the page shows is drawn by the page's own code
     shown = set(re.findall(r"\]\((figures/[^)\s]+)\)", markdown))
@@ -96,21 +151,17 @@ def test_no_figure_is_committed_to_docs():
     assert not [p for p in files if p.endswith((".svg", ".png", ".pdf"))]
 
 
-def test_mkdocs_build_strict(tmp_path):
-    site = tmp_path / "site"
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-4000:]
+def test_mkdocs_build_strict(site):
+    assert site.error is None, site.error[-4000:]
     for page in PAGES:
         stem = page.removesuffix(".md")
-        html = site / ("index.html" if stem == "index" else f"{stem}/index.html")
+        html = site.dir / ("index.html" if stem == "index" else f"{stem}/index.html")
         assert html.is_file(), html
     # the figures were drawn into the site, the block outputs shown, the API documented
-    assert list((site / "figures").glob("*.svg"))
-    intuition = (site / "backprop-intuition" / "index.html").read_text(encoding="utf-8")
+    assert list((site.dir / "figures").glob("*.svg"))
+    intuition = (site.dir / "backprop-intuition" / "index.html").read_text(encoding="utf-8")
     assert "language-text" in intuition
-    api = (site / "api" / "index.html").read_text(encoding="utf-8")
+    api = (site.dir / "api" / "index.html").read_text(encoding="utf-8")
     assert "numerical_gradient" in api and "Network" in api
     assert ":class:" not in api and ":func:" not in api  # roles reduced to code
 

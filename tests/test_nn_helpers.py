@@ -20,13 +20,6 @@ from microgradnn.nn.tensor_engine import tensor_graph
 from microgradnn.nn.train import OPTIONS
 
 
-def blobs(m: int = 24, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    y = np.arange(m) % 3
-    centres = np.array([[2.0, 0.0], [-1.0, 1.7], [-1.0, -1.7]])
-    return centres[y] + rng.normal(scale=0.6, size=(m, 2)), y
-
-
 # --------------------------------------------------------------------------- labels
 @settings(max_examples=40)
 @given(st.integers(1, 6).flatmap(
@@ -38,10 +31,10 @@ def test_one_hot_is_the_identity_rows(case):
     np.testing.assert_array_equal(_validate.one_hot(np.array(y, dtype=float), K, "test"), want)
 
 
-def test_network_and_cross_entropy_read_class_indices_the_same_way():
+def test_network_and_cross_entropy_read_class_indices_the_same_way(blobs):
     """Network.cost's labels and cross_entropy's targets go through one helper: the same
     indices give the same one-hot rows, hence the same softmax-free check of the cost."""
-    X, y = blobs()
+    X, y = blobs(24)
     net = Network([2, 4, 3], seed=0)
     by_index = net.cost(X, y)
     by_matrix = net.cost(X, _validate.one_hot(y, 3, "test"))
@@ -84,7 +77,7 @@ def test_cross_entropy_bad_class_indices(target, message):
         F.cross_entropy(mg.Tensor(np.zeros((3, 2))), target)
 
 
-def test_network_labels_give_the_same_errors():
+def test_network_labels_give_the_same_errors(blobs):
     X, _ = blobs(3)
     net = Network([2, 3, 2], seed=0)
     with pytest.raises(ValueError, match=r"Network\.cost: y holds str values such as 'x'; "
@@ -127,7 +120,7 @@ def test_roll_inverts_unroll():
     assert shapes([3, 4, 2]) == {1: (4, 4), 2: (2, 5)}
 
 
-def test_network_and_backprop_unroll_with_the_same_helper():
+def test_network_and_backprop_unroll_with_the_same_helper(blobs):
     X, y = blobs(6)
     net = Network([2, 4, 3], seed=3)
     np.testing.assert_array_equal(net.unroll(), unroll(net.theta))
@@ -147,7 +140,7 @@ def test_roll_wrong_length_names_the_layout():
         Network([2, 3, 1]).set_unrolled(np.zeros(5))
 
 
-def test_numerical_gradient_on_the_unrolled_cost_matches_backprop():
+def test_numerical_gradient_on_the_unrolled_cost_matches_backprop(blobs):
     X, y = blobs(5)
     net = Network([2, 3, 3], init="debug")
     cmp = net.compare(X, y, 1.0, engines=["numerical"])
@@ -155,7 +148,7 @@ def test_numerical_gradient_on_the_unrolled_cost_matches_backprop():
 
 
 # --------------------------------------------------------------------------- the cost
-def test_tensor_engine_cost_is_functional_bce_summed_over_m():
+def test_tensor_engine_cost_is_functional_bce_summed_over_m(blobs):
     X, y = blobs(7)
     net = Network([2, 4, 3], seed=5)
     Y = _validate.one_hot(y, 3, "test")
@@ -191,7 +184,7 @@ def test_numpy_integers_are_counts_too():
 
 
 @pytest.mark.parametrize("batch_size", [0, -4, 2.5, True, "8"])
-def test_fit_batch_size_must_be_a_positive_integer(batch_size):
+def test_fit_batch_size_must_be_a_positive_integer(batch_size, blobs):
     X, y = blobs(6)
     with pytest.raises(ValueError, match=rf"Network\.fit: batch_size must be a positive "
                                          rf"integer, got {batch_size!r}"):
@@ -199,7 +192,7 @@ def test_fit_batch_size_must_be_a_positive_integer(batch_size):
                             batch_size=batch_size)
 
 
-def test_fit_maxiter_float_is_refused():
+def test_fit_maxiter_float_is_refused(blobs):
     X, y = blobs(6)
     with pytest.raises(ValueError, match=r"maxiter must be a positive integer, got 3\.0"):
         Network([2, 3]).fit(X, y, maxiter=3.0, progress=False)
@@ -207,7 +200,7 @@ def test_fit_maxiter_float_is_refused():
 
 # --------------------------------------------------------------------------- fit options
 @pytest.mark.parametrize("method", ["L-BFGS-B", "CG", "sgd", "adam"])
-def test_fit_refuses_unknown_options_for_every_method(method):
+def test_fit_refuses_unknown_options_for_every_method(method, blobs):
     X, y = blobs(6)
     net = Network([2, 3], seed=0)
     before = net.unroll()
@@ -223,9 +216,9 @@ def test_fit_refuses_unknown_options_for_every_method(method):
                   "maxfun": 500}),
     ("CG", {"tol": 1e-8, "gtol": 1e-9, "norm": 2.0, "disp": False}),
 ])
-def test_fit_accepts_every_listed_scipy_option_without_warnings(method, options):
+def test_fit_accepts_every_listed_scipy_option_without_warnings(method, options, blobs):
     assert set(options) == set(OPTIONS[method])
-    X, y = blobs()
+    X, y = blobs(24)
     net = Network([2, 3, 3], seed=0)
     start = net.cost(X, y, 0.1)
     with warnings.catch_warnings():
@@ -234,9 +227,9 @@ def test_fit_accepts_every_listed_scipy_option_without_warnings(method, options)
     assert history[-1] < start
 
 
-def test_scipy_option_reaches_scipy():
+def test_scipy_option_reaches_scipy(blobs):
     """maxcor is L-BFGS-B's memory: a different value takes a different path."""
-    X, y = blobs()
+    X, y = blobs(24)
     paths = []
     for maxcor in (1, 10):
         net = Network([2, 4, 3], seed=0)

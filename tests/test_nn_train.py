@@ -8,16 +8,9 @@ import pytest
 from microgradnn.nn import Network
 
 
-def blobs(m: int = 60, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    y = np.arange(m) % 3
-    centres = np.array([[2.0, 0.0], [-1.0, 1.7], [-1.0, -1.7]])
-    return centres[y] + rng.normal(scale=0.6, size=(m, 2)), y
-
-
 @pytest.mark.parametrize("method", ["L-BFGS-B", "CG"])
-def test_scipy_methods_lower_the_cost_and_record_history(method):
-    X, y = blobs()
+def test_scipy_methods_lower_the_cost_and_record_history(method, blobs):
+    X, y = blobs(60)
     net = Network([2, 4, 3], seed=0)
     start = net.cost(X, y, 0.1)
     history = net.fit(X, y, 0.1, method=method, maxiter=30, progress=False)
@@ -29,8 +22,8 @@ def test_scipy_methods_lower_the_cost_and_record_history(method):
 
 
 @pytest.mark.parametrize("method", ["sgd", "adam"])
-def test_minibatch_methods_lower_the_cost(method):
-    X, y = blobs()
+def test_minibatch_methods_lower_the_cost(method, blobs):
+    X, y = blobs(60)
     net = Network([2, 4, 3], seed=0)
     start = net.cost(X, y, 0.0)
     history = net.fit(X, y, 0.0, method=method, maxiter=40, progress=False, batch_size=8,
@@ -41,15 +34,15 @@ def test_minibatch_methods_lower_the_cost(method):
     assert np.mean(net.predict(X) == y) > 0.9
 
 
-def test_minibatch_rejects_unknown_options():
-    X, y = blobs()
+def test_minibatch_rejects_unknown_options(blobs):
+    X, y = blobs(60)
     with pytest.raises(ValueError, match=r"unknown options for 'adam': \['momentum'\]"):
         Network([2, 3]).fit(X, y, method="adam", momentum=0.9, progress=False)
     with pytest.raises(ValueError, match=r"maxiter must be a positive integer, got 0"):
         Network([2, 3]).fit(X, y, maxiter=0, progress=False)
 
 
-def test_progress_bar_can_be_switched_off(capsys):
+def test_progress_bar_can_be_switched_off(capsys, blobs):
     X, y = blobs(30)
     Network([2, 3, 3], seed=0).fit(X, y, maxiter=5, progress=True)
     shown = capsys.readouterr().err
@@ -58,15 +51,15 @@ def test_progress_bar_can_be_switched_off(capsys):
     assert "fit (L-BFGS-B)" in shown and hidden == ""
 
 
-def test_binary_network_trains():
-    X, labels = blobs()
+def test_binary_network_trains(blobs):
+    X, labels = blobs(60)
     y = (labels == 0).astype(int)
     net = Network([2, 3, 1], seed=2)
     net.fit(X, y, 0.1, maxiter=50, progress=False)
     assert np.mean(net.predict(X) == y) > 0.95
 
 
-def test_full_batch_sgd_step_is_one_gradient_descent_step():
+def test_full_batch_sgd_step_is_one_gradient_descent_step(blobs):
     X, y = blobs(12)
     net = Network([2, 3, 3], seed=4)
     before = {l: T.copy() for l, T in net.theta.items()}
@@ -77,7 +70,7 @@ def test_full_batch_sgd_step_is_one_gradient_descent_step():
         np.testing.assert_allclose(net.theta[l], before[l] - 0.3 * D[l], rtol=1e-13)
 
 
-def test_minibatch_gradients_average_to_the_full_gradient():
+def test_minibatch_gradients_average_to_the_full_gradient(blobs):
     """With λ scaled by b/m per batch, the batch D^(l) summed with weights b/m is D^(l)."""
     X, y = blobs(12)
     net = Network([2, 3, 3], seed=4)
@@ -88,7 +81,7 @@ def test_minibatch_gradients_average_to_the_full_gradient():
         np.testing.assert_allclose((halves[0][l] + halves[1][l]) / 2, full[l], rtol=1e-12)
 
 
-def test_small_problems_train_with_one_blas_thread(monkeypatch):
+def test_small_problems_train_with_one_blas_thread(monkeypatch, blobs):
     from threadpoolctl import threadpool_info
 
     from microgradnn.nn import backprop as bp
@@ -105,7 +98,7 @@ def test_small_problems_train_with_one_blas_thread(monkeypatch):
 
     monkeypatch.setattr(bp, "backprop_vectorised", spy)
     before = blas_threads()
-    X, y = blobs()
+    X, y = blobs(60)
     Network([2, 3, 3], seed=0).fit(X, y, maxiter=3, progress=False)
     assert seen and all(s == {1} for s in seen)
     assert blas_threads() == before

@@ -12,13 +12,10 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-import torch
+from backends import MG, TH, leaves
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from test_tensor_ops import MG, TH
-
-import microgradnn as mg
 
 F_ = Any  # the namespace, MG or TH
 
@@ -92,23 +89,17 @@ def graphs(draw: st.DrawFn) -> tuple[list[np.ndarray], list[tuple[str, int, int,
 
 
 def _run(F: F_, arrays: list[np.ndarray], program: list) -> tuple[list, list]:
-    if F is MG:
-        inputs = [mg.Tensor(x, requires_grad=True) for x in arrays]
-    else:
-        inputs = [torch.tensor(x, requires_grad=True) for x in arrays]
+    """Every node's value and δ: the last three nodes are summed into the root, weighted."""
+    inputs = leaves(F, arrays)
     nodes = execute(F, inputs, program)
-    if F is TH:
-        for node in nodes[len(inputs):]:
-            node.retain_grad()
+    for node in nodes[len(inputs):]:
+        F.retain_grad(node)
     weights = np.linspace(1.0, 0.3, 3)
     root = nodes[-1].sum() * weights[0]
     for w, node in zip(weights[1:], nodes[-3:-1]):
         root = root + node.sum() * w
     root.backward()
-    if F is MG:
-        return [x.data for x in nodes], [x.grad for x in nodes]
-    return ([x.detach().numpy() for x in nodes],
-            [None if x.grad is None else x.grad.numpy() for x in nodes])
+    return [F.value(x) for x in nodes], [F.grad(x) for x in nodes]
 
 
 @settings(max_examples=200)

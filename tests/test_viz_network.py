@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_viz_support import fmt, group_texts, group_x, groups, texts
+from test_viz_support import SVG_NS, fmt, group_texts, group_x, groups, texts
 
 import microgradnn as mg
 from microgradnn.nn import Network, lecture_network, sigmoid_gradient
 from microgradnn.viz import network as viz_network
 from microgradnn.viz import style
-
-SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture(scope="module")
