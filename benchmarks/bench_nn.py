@@ -131,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"\nmg.nn.check_gradients(): {check * 1e3:.1f} ms (target < {CHECK_TARGET * 1e3:.0f} "
           f"ms), relative difference {rel:.2e} (course: < 1e-9)")
 
-    from microgradnn.digits import train_digits
+    from microgradnn.app.digits import train_digits
 
     start = time.perf_counter()
     result = train_digits(hidden=25, lam=1.0, method="L-BFGS-B", maxiter=100, progress=False)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 
-from microgradnn.digits import train_digits
+from microgradnn.app.digits import train_digits
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .autodiff import Node, grad, no_grad
+from .core import Node, grad, no_grad
 
 __all__ = ["GradcheckError", "gradcheck", "numerical_gradient", "relative_difference"]
 

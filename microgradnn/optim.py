@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .autodiff import no_grad
+from .core import no_grad
 from .tensor import Tensor
 
 __all__ = ["SGD", "Adam", "Optimizer"]

@@ -17,45 +17,14 @@ from collections.abc import Iterable, Sequence
 from operator import mul
 from typing import Any, TypeAlias
 
-from .autodiff import Node, _creation_counter
-from .modes import AnomalyError, _modes, _non_default
+from .core import AnomalyError, Node, node_maker
 
 __all__ = ["Scalar"]
 
 Number: TypeAlias = "int | float"
 ScalarLike: TypeAlias = "Scalar | int | float"
 
-_new = object.__new__
-_next_order = _creation_counter.__next__
 _isfinite = math.isfinite
-
-
-def _result(data: float, op: str, a: Any, da: Any, b: Scalar | None = None,
-            db: float = 0.0) -> Scalar:
-    """Make the output node of an op (the one place Scalar ops create nodes).
-
-    ``a``, ``da``: the first input and ∂out/∂a; ``b``, ``db``: the second input of a binary
-    op and ∂out/∂b. An n-ary op passes a tuple of inputs as ``a`` and of derivatives as ``da``.
-    """
-    out = _new(Scalar)
-    out.data = data
-    out.grad = None
-    out.name = None
-    out._hooks = None
-    out._order = _next_order()
-    out.op = op
-    if _non_default[0]:
-        if _modes.anomaly and not _isfinite(data):
-            inputs = a if a.__class__ is tuple else (a, b)
-            names = ", ".join(p.label() for p in inputs if p is not None)
-            raise AnomalyError(f"forward of {op!r} produced {data} from inputs ({names})")
-        if not _modes.grad_enabled:
-            a = b = da = None
-    out._a = a
-    out._da = da
-    out._b = b
-    out._db = db
-    return out
 
 
 def _value(x: Any, op: str) -> float:
@@ -89,18 +58,18 @@ class Scalar(Node):
             )
         if name is not None and not isinstance(name, str):
             raise TypeError(f"Scalar name must be a str, got {type(name).__name__}")
-        self.data = float(data)
-        self.grad = None
-        self.name = name
-        self.op = ""
-        self._a = self._b = self._da = self._db = None
-        self._hooks = None
-        self._order = _next_order()
+        self._init_leaf(float(data), name)
 
     # -- the node protocol (the chain rule itself is the local derivatives, _da/_db) ----
     @staticmethod
     def _is_finite(value: Any) -> bool:
         return _isfinite(value)
+
+    @classmethod
+    def _check_forward(cls, data: Any, op: str, inputs: tuple[Any, ...]) -> None:
+        if not _isfinite(data):
+            names = ", ".join(p.label() for p in inputs)
+            raise AnomalyError(f"forward of {op!r} produced {data} from inputs ({names})")
 
     def _seed(self) -> float:
         return 1.0
@@ -309,6 +278,12 @@ class Scalar(Node):
                 parents += (bias,)
                 local += (1.0,)
         return _result(total, "dot", parents or None, local)
+
+
+# The output node of an op (the one place Scalar ops create nodes), from the core's one
+# constructor: _result(data, op, a, ∂out/∂a[, b, ∂out/∂b]); an n-ary op passes a tuple of
+# inputs as ``a`` and of derivatives as ``∂out/∂a``.
+_result = node_maker(Scalar)
 
 
 def _all_scalars(values: Iterable[Any]) -> bool:

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from microgradnn.expr import ExpressionError, evaluate
+from microgradnn.app.expr import ExpressionError, evaluate
 
 
 def test_expression_builds_the_same_graph_as_code() -> None:

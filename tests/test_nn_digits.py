@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def test_digits_64_25_10_reaches_95_percent_beside_sklearn():
-    from microgradnn.digits import train_digits
+    from microgradnn.app.digits import train_digits
 
     result = train_digits(hidden=25, lam=1.0, method="L-BFGS-B", maxiter=100, seed=0,
                           progress=False)

@@ -103,10 +103,10 @@ def test_bad_options(net):
 
 
 def test_huge_finite_x_is_accepted(net):
-    from microgradnn.nn import _validate
+    from microgradnn.nn import validation
 
     X = np.full((2, 3), 1e308)  # the sum overflows, every entry is finite
-    np.testing.assert_array_equal(_validate.features(X, 3, "test"), X)
+    np.testing.assert_array_equal(validation.features(X, 3, "test"), X)
 
 
 def test_thetas_as_a_list():

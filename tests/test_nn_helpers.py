@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import microgradnn as mg
-from microgradnn.nn import Network, _validate, debug_weights, random_weights
+from microgradnn.nn import Network, debug_weights, random_weights, validation
 from microgradnn.nn import functional as F
 from microgradnn.nn.backprop import backprop_vectorised
 from microgradnn.nn.params import roll, shapes, unroll
@@ -27,8 +27,8 @@ from microgradnn.nn.train import OPTIONS
 def test_one_hot_is_the_identity_rows(case):
     K, y = case
     want = np.eye(K)[y]
-    np.testing.assert_array_equal(_validate.one_hot(y, K, "test"), want)
-    np.testing.assert_array_equal(_validate.one_hot(np.array(y, dtype=float), K, "test"), want)
+    np.testing.assert_array_equal(validation.one_hot(y, K, "test"), want)
+    np.testing.assert_array_equal(validation.one_hot(np.array(y, dtype=float), K, "test"), want)
 
 
 def test_network_and_cross_entropy_read_class_indices_the_same_way(blobs):
@@ -37,7 +37,7 @@ def test_network_and_cross_entropy_read_class_indices_the_same_way(blobs):
     X, y = blobs(24)
     net = Network([2, 4, 3], seed=0)
     by_index = net.cost(X, y)
-    by_matrix = net.cost(X, _validate.one_hot(y, 3, "test"))
+    by_matrix = net.cost(X, validation.one_hot(y, 3, "test"))
     assert by_index == pytest.approx(by_matrix, rel=1e-15)
     z = mg.Tensor(net.forward(X).z[3])
     assert F.cross_entropy(z, y).item() == pytest.approx(
@@ -151,7 +151,7 @@ def test_numerical_gradient_on_the_unrolled_cost_matches_backprop(blobs):
 def test_tensor_engine_cost_is_functional_bce_summed_over_m(blobs):
     X, y = blobs(7)
     net = Network([2, 4, 3], seed=5)
-    Y = _validate.one_hot(y, 3, "test")
+    Y = validation.one_hot(y, 3, "test")
     graph = tensor_graph(net.theta, X, Y)
     zL = mg.Tensor(graph.z[3].data)
     want = F.binary_cross_entropy_with_logits(zL, Y, reduction="sum").item() / 7

@@ -10,9 +10,9 @@ from __future__ import annotations
 from .backprop import Backprop, Forward, sigmoid_gradient
 from .compare import Comparison
 from .course import check_gradients, lecture_network
-from .graph import ScalarGraph
 from .init import debug_weights, random_weights
 from .network import Network
+from .scalar_engine import ScalarGraph
 from .train import History
 
 __all__ = [

@@ -27,7 +27,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .. import stable
+from ..tensor import kernels
 from .params import unroll
 
 __all__ = [
@@ -64,7 +64,7 @@ G_PRIME_FROM_A: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """g(z) = 1 / (1 + e^−z), without overflow for large |z|."""
-    return stable.sigmoid(np.asarray(z))
+    return kernels.sigmoid(np.asarray(z))
 
 
 def sigmoid_gradient(z: np.ndarray) -> np.ndarray:
@@ -157,7 +157,7 @@ def regularisation(Theta: Layers, lam: float, m: int) -> float:
 
 def _nll(zL: np.ndarray, Y: np.ndarray) -> float:
     """Σ_t Σ_k −[y log h + (1 − y) log(1 − h)] from the logits: softplus(z) − y·z."""
-    return float(np.sum(stable.softplus(zL) - Y * zL))
+    return float(np.sum(kernels.softplus(zL) - Y * zL))
 
 
 def cost(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float = 0.0,
@@ -199,6 +199,22 @@ class Backprop:
         grads = ", ".join(f"D^({l}): {d.shape[0]}×{d.shape[1]}" for l, d in self.grad.items())
         return f"Backprop(method={self.method!r}, cost={self.cost:.6g}; {deltas}; {grads})"
 
+    @classmethod
+    def from_autodiff(cls, Theta: Layers, lam: float, J: float, dJ_dz: Layers,
+                      dJ_dh: Layers, D: Layers, m: int, method: str) -> Backprop:
+        """An autodiff engine's gradients of the averaged J packaged like
+        :func:`backprop_vectorised`'s results. The engine gives ∂J/∂z^(l) = δ^(l)/m per
+        example (so δ^(l) = m ∂J/∂z^(l)), the same for the weighted sums from ∂J/∂a^(l), and
+        D^(l) = ∂J/∂Θ^(l); Δ^(l) is recovered by undoing D's formula:
+        Δ^(l) = m D^(l) − λΘ^(l) on columns j ≥ 1, m D^(l) on column 0."""
+        delta = {l: m * d for l, d in dJ_dz.items()}  # δ^(l) = m ∂J/∂z^(l)
+        weighted = {l: m * w for l, w in dJ_dh.items()}  # (Θ^(l))ᵀ δ^(l+1) = m ∂J/∂a^(l)
+        Delta: Layers = {}
+        for l, T in Theta.items():
+            Delta[l] = m * D[l]
+            Delta[l][:, 1:] -= lam * T[:, 1:]
+        return cls(float(J), delta, Delta, D, weighted, method)
+
     def unrolled_grad(self) -> np.ndarray:
         """All D^(l) flattened and joined in layer order (the course's ``grad(:)``)."""
         return unroll(self.grad)
@@ -211,22 +227,6 @@ def _D(Theta: Layers, Delta: Layers, lam: float, m: int) -> Layers:
         D[l] = Delta[l] / m
         D[l][:, 1:] += (lam / m) * T[:, 1:]
     return D
-
-
-def _from_autodiff(Theta: Layers, lam: float, J: float, dJ_dz: Layers, dJ_dh: Layers,
-                   D: Layers, m: int, method: str) -> Backprop:
-    """An autodiff engine's gradients of the averaged J packaged like
-    :func:`backprop_vectorised`'s results. The engine gives ∂J/∂z^(l) = δ^(l)/m per example
-    (so δ^(l) = m ∂J/∂z^(l)), the same for the weighted sums from ∂J/∂a^(l), and
-    D^(l) = ∂J/∂Θ^(l); Δ^(l) is recovered by undoing :func:`_D`:
-    Δ^(l) = m D^(l) − λΘ^(l) on columns j ≥ 1, m D^(l) on column 0."""
-    delta = {l: m * d for l, d in dJ_dz.items()}  # δ^(l) = m ∂J/∂z^(l)
-    weighted = {l: m * w for l, w in dJ_dh.items()}  # (Θ^(l))ᵀ δ^(l+1) = m ∂J/∂a^(l)
-    Delta: Layers = {}
-    for l, T in Theta.items():
-        Delta[l] = m * D[l]
-        Delta[l][:, 1:] -= lam * T[:, 1:]
-    return Backprop(float(J), delta, Delta, D, weighted, method)
 
 
 def backprop_loop(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float = 0.0,
@@ -298,8 +298,8 @@ def backprop_vectorised(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float 
     return Backprop(J, delta, Delta, _D(Theta, Delta, lam, m), weighted, "vectorised")
 
 
-def _gradient(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float = 0.0,
-              activation: str = "sigmoid") -> Layers:
+def gradient(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float = 0.0,
+             activation: str = "sigmoid") -> Layers:
     """D^(l) alone, as :func:`backprop_vectorised` computes it but without J (what a
     minibatch step needs)."""
     m = X.shape[0]

@@ -25,7 +25,7 @@ __all__ = ["DEFAULT_TOLERANCE", "Comparison", "Row", "compare", "torch_autodiff"
 
 DEFAULT_TOLERANCE = 1e-9  # exact methods agree to rounding (~1e-15); 1e-9 leaves room
 NUMERICAL_TOLERANCE = 1e-7  # central differences carry an O(ε²) truncation error
-METHODS = ("loop", "tensor", "scalar", "numerical", "torch")
+COMPARED = ("loop", "tensor", "scalar", "numerical", "torch")
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,7 @@ def torch_autodiff(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float,
     dJ_dz = {l: grad(z[l]) for l in range(2, L + 1)}  # δ^(l)/m
     dJ_dh = {l: grad(h[l]) for l in range(2, L)}
     D = {l: grad(T[l]) for l in T}
-    return bp._from_autodiff(Theta, lam, J.item(), dJ_dz, dJ_dh, D, m, "torch")
+    return Backprop.from_autodiff(Theta, lam, J.item(), dJ_dz, dJ_dh, D, m, "torch")
 
 
 def _available(method: str) -> bool:
@@ -160,12 +160,12 @@ def compare(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float = 0.0,
 
     A row is ok when its relative difference is below ``tolerance`` (``numerical_tolerance``
     for central differences with step ``eps``)."""
-    from .graph import autodiff
+    from .engines import autodiff
 
-    methods = [m for m in METHODS if _available(m)] if engines is None else list(engines)
+    methods = [m for m in COMPARED if _available(m)] if engines is None else list(engines)
     for method in methods:
-        if method not in METHODS:
-            raise ValueError(f"compare: unknown method {method!r}; expected some of {METHODS}")
+        if method not in COMPARED:
+            raise ValueError(f"compare: unknown method {method!r}; expected some of {COMPARED}")
     reference = bp.backprop_vectorised(Theta, X, Y, lam, activation)
     runners: dict[str, Callable[[], Backprop]] = {
         "loop": lambda: bp.backprop_loop(Theta, X, Y, lam, activation),

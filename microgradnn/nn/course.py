@@ -14,10 +14,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._validate import integer
 from .compare import Comparison
 from .init import debug_weights
 from .network import Network
+from .validation import integer
 
 __all__ = ["LECTURE_THETA", "check_gradients", "lecture_network"]
 

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
-from ._validate import as_numbers, one_hot
+from .validation import as_numbers, one_hot
 
 __all__ = [
     "binary_cross_entropy_with_logits",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import integer
+from .validation import integer
 
 __all__ = ["GLOROT", "debug_weights", "init_epsilon", "random_weights"]
 

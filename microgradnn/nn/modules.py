@@ -147,10 +147,10 @@ class MLP(Sequential):
 
     def __init__(self, sizes: Sequence[int], activation: str = "relu", *,
                  seed: Any = None) -> None:
-        from . import _validate
+        from . import validation
 
-        sizes = _validate.sizes(sizes, "MLP")
-        activation = _validate.activation(activation, "MLP")
+        sizes = validation.sizes(sizes, "MLP")
+        activation = validation.activation(activation, "MLP")
         rng = np.random.default_rng(seed)
         layers: list[Module] = []
         for i, (fan_in, fan_out) in enumerate(pairwise(sizes)):

@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import _validate as check
 from . import backprop as bp
+from . import validation as check
 from .init import debug_weights, random_weights
 from .params import roll, shapes, unroll
 
 if TYPE_CHECKING:  # pragma: no cover
     from .compare import Comparison
-    from .graph import ScalarGraph
+    from .scalar_engine import ScalarGraph
     from .train import History
 
 __all__ = ["Network"]
@@ -134,23 +134,23 @@ class Network:
         """The same quantities as :meth:`backprop`, by the autodiff engine ("tensor" or
         "scalar"): δ^(l) from the grads of the z^(l) nodes, times m (the averaged J gives
         δ/m per example), D^(l) from Θ^(l)'s grad."""
-        from . import graph
+        from .engines import autodiff
 
         Theta, A, Y, lam = self._data(X, y, lam, "Network.autodiff")
-        return graph.autodiff(Theta, A, Y, lam, self.activation, engine)
+        return autodiff(Theta, A, Y, lam, self.activation, engine)
 
     def scalar_graph(self, x: Any, y: Any) -> ScalarGraph:
         """One example as a graph of Scalar nodes named after the course (see
-        :class:`microgradnn.nn.graph.ScalarGraph`); after ``sg.cost.backward()``,
+        :class:`microgradnn.nn.scalar_engine.ScalarGraph`); after ``sg.cost.backward()``,
         ``sg.z[l][j-1].grad`` is δ_j^(l)."""
-        from . import graph
+        from . import scalar_engine
 
         y = check.one_example_y(y, self.K)  # a class index or a 0/1 row, as one row
         Theta, A, Y, _ = self._data(x, y, 0.0, "Network.scalar_graph")
         if A.shape[0] != 1:
             raise ValueError(f"Network.scalar_graph: x has {A.shape[0]} rows; expected one "
                              f"example of {self.sizes[0]} features")
-        return graph.scalar_graph(Theta, A[0], Y[0], self.activation)
+        return scalar_engine.scalar_graph(Theta, A[0], Y[0], self.activation)
 
     def compare(self, X: Any, y: Any, lam: float = 0.0, *, engines: Any = None,
                 eps: float = 1e-4, **tolerances: float) -> Comparison:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..tensor import Tensor
-from .backprop import Backprop, Layers, _from_autodiff
+from .backprop import Backprop, Layers
 from .functional import binary_cross_entropy_with_logits
 
 __all__ = ["TensorGraph", "tensor_autodiff", "tensor_graph"]
@@ -73,4 +73,4 @@ def tensor_autodiff(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float = 0.
     dJ_dz = {l: node.grad for l, node in graph.z.items()}  # δ^(l)/m
     dJ_dh = {l: graph.h[l].grad for l in range(2, len(Theta) + 1)}
     D = {l: node.grad for l, node in graph.theta.items()}  # D^(l) = ∂J/∂Θ^(l)
-    return _from_autodiff(Theta, lam, graph.J.item(), dJ_dz, dJ_dh, D, m, "tensor")
+    return Backprop.from_autodiff(Theta, lam, graph.J.item(), dJ_dz, dJ_dh, D, m, "tensor")

@@ -19,15 +19,15 @@ import numpy as np
 from tqdm import tqdm
 
 from . import backprop as bp
-from ._validate import integer
 from .params import roll, shapes
+from .validation import integer
 
 if TYPE_CHECKING:  # pragma: no cover
     from .network import Network
 
-__all__ = ["METHODS", "OPTIONS", "History", "fit"]
+__all__ = ["FIT_METHODS", "OPTIONS", "History", "fit"]
 
-METHODS = ("L-BFGS-B", "CG", "sgd", "adam")
+FIT_METHODS = ("L-BFGS-B", "CG", "sgd", "adam")
 
 # the options each method takes besides maxiter (for SciPy: ``tol`` and the options of
 # ``scipy.optimize.minimize`` that apply with an exact gradient)
@@ -67,8 +67,8 @@ def fit(net: Network, X: np.ndarray, Y: np.ndarray, lam: float, *, method: str =
     ("adam") and ``seed`` (for shuffling). Any other option is a ValueError.
     """
     maxiter = integer(maxiter, "maxiter", "Network.fit")
-    if method not in METHODS:
-        raise ValueError(f"Network.fit: method must be one of {METHODS}, got {method!r}")
+    if method not in FIT_METHODS:
+        raise ValueError(f"Network.fit: method must be one of {FIT_METHODS}, got {method!r}")
     unknown = sorted(set(options) - set(OPTIONS[method]))
     if unknown:
         raise ValueError(f"Network.fit: unknown options for {method!r}: {unknown}; "
@@ -149,7 +149,7 @@ def _minibatch(net: Network, X: np.ndarray, Y: np.ndarray, lam: float, method: s
             # λ scaled by b/m: the minibatch's D = Δ_b/b + (λ/m)Θ, an unbiased estimate of
             # the full D^(l) (with λ itself the penalty would weigh m/b times too much)
             lam_b = lam * len(rows) / m
-            D = bp._gradient(Theta, X[rows], Y[rows], lam_b, net.activation)  # no J needed
+            D = bp.gradient(Theta, X[rows], Y[rows], lam_b, net.activation)  # no J needed
             for l, p in params.items():
                 p.grad = D[l]  # D^(l) of the minibatch
             opt.step()

@@ -82,7 +82,7 @@ def delta_caption(ex: Example, hl: tuple[int, int], precision: int) -> str:
 
 def theta_name(l: int, i: int | str, j: int) -> str:
     """Θ^(l)_ij as microgradnn.nn names it; ``i`` may be the symbol "i" of a sum."""
-    from ..nn.graph import subscript
+    from ..nn.scalar_engine import subscript
 
     # subscript is typed for int indices; the symbol "i" works alike (it str()s each one)
     return f"Θ^({l})_{subscript(i, j)}"  # type: ignore[arg-type]

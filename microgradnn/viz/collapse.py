@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..autodiff import Node
+from ..core import Node
 from . import style
 from .graph import new_drawing
 from .labels import colour_value, is_array, scale_values

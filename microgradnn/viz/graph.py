@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..autodiff import Node, topological_order
+from ..core import Node, topological_order
 from . import style
 from .labels import check_show, colour_value, is_array, node_label
 from .render import Drawing

@@ -52,7 +52,7 @@ def _example(net: Any, x: Any, y: Any) -> Example:
         if not hasattr(net, attr):
             raise TypeError(f"draw_network: expected a microgradnn.nn.Network, got "
                             f"{type(net).__name__} (it has no {attr!r})")
-    from ..nn._validate import as_numbers, one_example_y, one_hot
+    from ..nn.validation import as_numbers, one_example_y, one_hot
 
     sizes = tuple(int(s) for s in net.sizes)
     X = as_numbers(x, "x", "draw_network", f"one example, a vector of length s_1 = {sizes[0]}")

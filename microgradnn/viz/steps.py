@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..autodiff import Node, grad, topological_order
+from ..core import Node, grad, topological_order
 from . import style
 from .graph import _check_options, build
 from .labels import colour_value, is_array, scale_values

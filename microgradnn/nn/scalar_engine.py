@@ -16,7 +16,7 @@ literal derivative would be y − a. Because the cost is taken from z^(L), the o
 a^(L)_k = σ(z^(L)_k) are in the graph as values (``sg.a[L][k]``) but not on the path to the
 cost: their ``grad`` stays ``None``, and a drawing from ``sg.cost`` goes z^(L) → cost.
 
-:func:`autodiff` does the same for m examples with shared Θ nodes and the averaged,
+:func:`scalar_autodiff` does the same for m examples with shared Θ nodes and the averaged,
 regularised J. The engine then gives ∂J/∂z^(l) = δ^(l)/m for each example, so δ is
 reported as m times the z-node grads: like is compared with like.
 """
@@ -28,11 +28,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..scalar import Scalar
-from .backprop import Backprop, Layers, _from_autodiff
+from .backprop import Backprop, Layers
 
-__all__ = ["ScalarGraph", "autodiff", "scalar_graph", "subscript"]
-
-ENGINES = ("tensor", "scalar")
+__all__ = ["ScalarGraph", "scalar_autodiff", "scalar_graph", "subscript"]
 
 
 def subscript(*indices: int) -> str:
@@ -143,7 +141,7 @@ def scalar_graph(Theta: Layers, x: np.ndarray, y: np.ndarray,
 SCALAR_EDGE_LIMIT = 5_000_000
 
 
-def _scalar_autodiff(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float,
+def scalar_autodiff(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float,
                      activation: str) -> Backprop:
     m = X.shape[0]
     edges = 2 * m * sum(T.size for T in Theta.values())
@@ -163,16 +161,4 @@ def _scalar_autodiff(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float,
     dJ_dz = {l: np.array([g.delta(l) for g in graphs]) for l in range(2, L + 1)}  # δ/m
     dJ_dh = {l: np.array([g.weighted(l) for g in graphs]) for l in range(2, L)}
     D = {l: np.array([[w.grad for w in row] for row in theta[l]]) for l in theta}
-    return _from_autodiff(Theta, lam, J.data, dJ_dz, dJ_dh, D, m, "scalar")
-
-
-def autodiff(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float = 0.0,
-             activation: str = "sigmoid", engine: str = "tensor") -> Backprop:
-    """δ^(l) (per example), D^(l) and J by reverse-mode autodiff of the averaged J."""
-    if engine == "scalar":
-        return _scalar_autodiff(Theta, X, Y, lam, activation)
-    if engine == "tensor":
-        from .tensor_engine import tensor_autodiff
-
-        return tensor_autodiff(Theta, X, Y, lam, activation)
-    raise ValueError(f"autodiff: engine must be one of {ENGINES}, got {engine!r}")
+    return Backprop.from_autodiff(Theta, lam, J.data, dJ_dz, dJ_dh, D, m, "scalar")

@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from . import Scalar, __version__, topological_order
+from .. import Scalar, __version__, topological_order
+from ..table import text_table
 from .expr import FUNCTIONS
-from .table import text_table
 
 USAGE_ERROR = 2
 
@@ -59,8 +59,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from .nn import check_gradients
-    from .nn.course import CHECK_TOLERANCE
+    from ..nn import check_gradients
+    from ..nn.course import CHECK_TOLERANCE
 
     if len(args.sizes) < 2:
         raise UsageError(f"--sizes needs at least two layers (input and output), got "
@@ -111,7 +111,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     root.backward()
     print(node_table(root))
     if args.output is not None:
-        from .viz import draw_graph
+        from ..viz import draw_graph
 
         draw_graph(root).render(outfile=args.output)
         print(f"\nwrote {args.output}")

@@ -11,7 +11,7 @@ import ast
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .scalar import Scalar
+from ..scalar import Scalar
 
 __all__ = ["FUNCTIONS", "ExpressionError", "evaluate"]
 

@@ -10,20 +10,20 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["_F64", "_FLOATS", "_as_array"]
+__all__ = ["F64", "FLOATS", "as_array"]
 
-_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
-_F64 = np.dtype(np.float64)
+FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+F64 = np.dtype(np.float64)
 _ndarray = np.ndarray
 _asarray = np.asarray
 
 
-def _as_array(x: Any, dtype: Any, what: str) -> np.ndarray:
+def as_array(x: Any, dtype: Any, what: str) -> np.ndarray:
     """x as a float32/float64 array (ints and bools become float64), or a TypeError."""
     want = None
     if dtype is not None:
         want = np.dtype(dtype)
-        if want not in _FLOATS:
+        if want not in FLOATS:
             raise TypeError(f"{what}: dtype {want} is not supported; expected float32 or "
                             "float64")
     if x.__class__ is not _ndarray:
@@ -36,8 +36,8 @@ def _as_array(x: Any, dtype: Any, what: str) -> np.ndarray:
     if kind == "f":
         if want is not None:
             return x if x.dtype == want else x.astype(want)
-        return x if x.dtype in _FLOATS else x.astype(_F64)
+        return x if x.dtype in FLOATS else x.astype(F64)
     if kind in "iub":
-        return x.astype(want or _F64)
+        return x.astype(want or F64)
     raise TypeError(f"{what}: cannot hold an array of dtype {x.dtype}; expected real "
                     "numbers (float, int or bool)")

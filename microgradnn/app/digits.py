@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .nn import Network
+from ..nn import Network
 
 __all__ = ["DigitsResult", "save_hidden_units", "train_digits"]
 

@@ -1,8 +1,10 @@
 """Grad mode and anomaly mode: thread-local switches every op consults.
 
 ``no_grad``, ``enable_grad``, ``set_grad_enabled`` and ``detect_anomaly`` are context
-managers and decorators. Ops read one global counter on their hot path (how many threads
-are not in the default modes) and look at the thread-local modes only when it is non-zero.
+managers and decorators; ``is_grad_enabled()`` and ``is_anomaly_enabled()`` read them. Outside
+the core, modes are read only through these functions. The core's node constructor reads
+one counter on its hot path (how many threads are not in the default modes) and looks at
+the thread-local modes only when it is non-zero.
 """
 
 from __future__ import annotations
@@ -31,10 +33,21 @@ class _ThreadModes(threading.local):
     anomaly: bool = False
 
 
+class _Departures:
+    """How many threads are not in the default modes (grad on, anomaly off).
+
+    :func:`~microgradnn.core.node.new_node` reads ``threads`` on every op and consults the
+    thread-local modes only when it is non-zero (one attribute read, no call).
+    """
+
+    __slots__ = ("threads",)
+
+    def __init__(self) -> None:
+        self.threads = 0
+
+
 _modes = _ThreadModes()
-# How many threads are not in the default modes (grad on, anomaly off). Ops read this one
-# global on their hot path and only consult the thread-local modes when it is non-zero.
-_non_default = [0]
+_departures = _Departures()
 _mode_lock = threading.Lock()
 
 
@@ -45,7 +58,7 @@ def _set_modes(grad_enabled: bool, anomaly: bool) -> None:
     is_default = grad_enabled and not anomaly
     if was_default != is_default:
         with _mode_lock:
-            _non_default[0] += 1 if was_default else -1
+            _departures.threads += 1 if was_default else -1
 
 
 def is_grad_enabled() -> bool:

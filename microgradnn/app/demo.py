@@ -17,10 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .check import numerical_gradient
-from .nn import Network, check_gradients, lecture_network
-from .nn.course import CHECK_TOLERANCE
-from .table import text_table
+from ..check import numerical_gradient
+from ..nn import Network, check_gradients, lecture_network
+from ..nn.course import CHECK_TOLERANCE
+from ..table import text_table
 
 __all__ = ["AGREEMENT", "lecture_demo", "numerical_delta"]
 
@@ -99,7 +99,7 @@ def lecture_demo(out: Path | None, say: Callable[[str], None] = print) -> bool:
 
 def _write_pictures(net: Network, x: np.ndarray, y: np.ndarray, out: Path,
                     say: Callable[[str], None]) -> None:
-    from .viz import backward_steps, draw_graph, draw_network
+    from ..viz import backward_steps, draw_graph, draw_network
 
     out.mkdir(parents=True, exist_ok=True)
     draw_network(net, x, y).render(outfile=out / "network.svg")

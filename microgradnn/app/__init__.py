@@ -1,0 +1,3 @@
+"""The applications on top of the library: the ``microgradnn`` command (``cli``), the
+lecture demo (``demo``), handwritten digits (``digits``) and the expression parser of
+``microgradnn graph`` (``expr``)."""

@@ -1,0 +1,49 @@
+"""``grad(output, inputs)``: ∂output/∂input as values, without touching any ``.grad``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .node import Node
+from .order import topological_order
+from .sweep import sweep
+
+__all__ = ["grad"]
+
+
+def grad(
+    output: Node,
+    inputs: Node | Iterable[Node],
+    gradient: Any = None,
+    *,
+    allow_unused: bool = False,
+) -> tuple[Any, ...]:
+    """∂output/∂input for each input, as a tuple, without touching any node's ``grad``.
+
+    An input that ``output`` does not depend on raises ``ValueError`` unless
+    ``allow_unused=True``, in which case its entry is ``None``.
+    """
+    wanted = (inputs,) if isinstance(inputs, Node) else tuple(inputs)
+    for node in wanted:
+        if not isinstance(node, Node):
+            raise TypeError(f"grad: inputs must be nodes, got {type(node).__name__}")
+    seed = output._seed() if gradient is None else output._check_gradient(gradient)
+    order = topological_order(output)
+    saved = {node: node.grad for node in order}
+    try:
+        this_pass = {leaf: now for leaf, _, now in sweep(order, output, seed)}
+        result = tuple(
+            this_pass.get(node, node.grad if node in saved else None) for node in wanted
+        )
+    finally:
+        for node, g in saved.items():
+            node.grad = g
+    if not allow_unused:
+        for node, g in zip(wanted, result):
+            if g is None:
+                raise ValueError(
+                    f"grad: output {output.label()} does not depend on input {node.label()} "
+                    "(pass allow_unused=True to get None for it)"
+                )
+    return result

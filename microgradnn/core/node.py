@@ -1,0 +1,210 @@
+"""Nodes: the protocol every node type follows, and the one constructor of op outputs.
+
+A node type (``Scalar``, ``Tensor``) subclasses :class:`Node` and makes each op's output with
+the constructor :func:`node_maker` builds for it. The op's edges are plain data in four
+slots that only the core reads or writes:
+
+| op             | inputs                     | ∂out/∂input                            |
+|----------------|----------------------------|----------------------------------------|
+| none (a leaf)  | ``_a = None``              |                                        |
+| unary          | ``_a`` (and ``_b = None``) | ``_da``                                |
+| binary         | ``_a``, ``_b``             | ``_da``, ``_db``                       |
+| n-ary          | ``_a`` = a tuple of inputs | ``_da`` = a tuple, one per input       |
+| any, as a rule | any of the above           | ``_da = None``: ``_vjp(grad, parents)``|
+
+The sweep passes ``d * grad`` to each input for its local derivative ``d`` (every Scalar
+op), or what ``_vjp(grad, parents)`` returns, one contribution per input and ``None`` for an
+input that needs no gradient (every Tensor op). The public view of the edges is the ordered
+``parents`` tuple.
+
+Why slots and not a tuple per node: on a graph of 10⁵ scalars the cyclic garbage collector's
+full passes trace every container alive, and a parents tuple per node doubles what they
+trace; with the inputs in slots a node is a single object for it (benchmarks/bench_scalar.py:
+66 ms a step instead of 115 ms).
+
+A node type also supplies ``_is_finite(value)`` and ``_check_forward(...)`` for anomaly mode,
+and ``_seed()``, the implicit ∂root/∂root of ``backward()`` with no argument.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from .hooks import RemovableHandle
+from .modes import _departures, _modes
+from .order import topological_order
+from .sweep import sweep
+
+__all__ = ["Node", "node_maker", "stamp"]
+
+N = TypeVar("N", bound="Node")
+
+# Every node, and every in-place change of a Tensor, takes the next number. Creation order is
+# a topological order: a node's parents always exist before it does.
+stamp: Callable[[], int] = itertools.count().__next__
+
+
+class Node:
+    """A value in a computation graph.
+
+    ``data``     the forward value;
+    ``grad``     ∂root/∂node from the last backward pass (``None`` before one reaches it);
+    ``parents``  the inputs of the op that made it, an ordered tuple (``a*a`` has two);
+    ``op``       the op's name (``""`` for a leaf);
+    ``name``     an optional label, shown in errors and drawings.
+
+    The op's edges live in ``_a``, ``_b``, ``_da``, ``_db`` (see the module docstring).
+    """
+
+    __slots__ = ("_a", "_b", "_da", "_db", "_hooks", "_order", "data", "grad", "name",
+                 "op")
+
+    data: Any
+    grad: Any
+    _a: Any  # None (a leaf), the first input, or a tuple of every input
+    _b: Any  # the second input of a binary op, else None
+    _da: Any  # ∂out/∂_a (a tuple when _a is), or None: the node's _vjp rule
+    _db: Any  # ∂out/∂_b
+    _hooks: list[Callable[[Any], Any]] | None
+    _order: int
+    op: str
+    name: str | None
+
+    def _init_leaf(self, data: Any, name: str | None) -> None:
+        """Make this node a leaf holding ``data`` (node types' ``__init__`` call this)."""
+        self.data = data
+        self.grad = None
+        self.name = name
+        self.op = ""
+        self._a = self._b = self._da = self._db = None
+        self._hooks = None
+        self._order = stamp()
+
+    # -- what a node type supplies ------------------------------------------------
+    # (Node stays a plain class, not an ABC: isinstance checks sit on every op's hot path.)
+    def _vjp(self, grad: Any, parents: tuple[Node, ...]) -> Sequence[Any]:
+        """One contribution ∂root/∂parent per parent, given ∂root/∂self (when _da is None)."""
+        raise TypeError(f"{type(self).__name__} op {self.op!r} states no chain rule: a node "
+                        "type gives each op local derivatives (_da, _db) or a _vjp rule")
+
+    @staticmethod
+    def _is_finite(value: Any) -> bool:
+        """Whether a value or gradient holds only finite numbers (for anomaly mode)."""
+        raise TypeError("a node type must say how to test its values for NaN and inf")
+
+    @classmethod
+    def _check_forward(cls, data: Any, op: str, inputs: tuple[Any, ...]) -> None:
+        """In anomaly mode: raise AnomalyError if an op's output ``data`` is not finite."""
+        raise TypeError("a node type must say how to check an op's output for NaN and inf")
+
+    def _seed(self) -> Any:
+        """∂root/∂root, the gradient backward() starts from when none is given."""
+        raise TypeError(f"{type(self).__name__} has no implicit starting gradient; "
+                        "pass backward(gradient=...)")
+
+    @staticmethod
+    def _own_grad(g: Any) -> Any:
+        """A leaf's gradient as an object the leaf may keep and change (default: as is)."""
+        return g
+
+    def _check_gradient(self, gradient: Any) -> Any:
+        return gradient
+
+    # -- shared behaviour -----------------------------------------------------------
+    @property
+    def parents(self) -> tuple[Node, ...]:
+        """The inputs of the op that made this node, in order (``()`` for a leaf)."""
+        a = self._a
+        if a is None:
+            return ()
+        if a.__class__ is tuple:
+            return a
+        b = self._b
+        return (a,) if b is None else (a, b)
+
+    @property
+    def is_leaf(self) -> bool:
+        """A node no op made (or made with grad mode off): it has no parents."""
+        return self._a is None
+
+    def label(self) -> str:
+        """The name if it has one, else the op, for messages."""
+        return self.name or (f"<{self.op}>" if self.op else "<leaf>")
+
+    def backward(self, gradient: Any = None) -> None:
+        """Sweep the graph behind this node, filling in every node's ``grad``.
+
+        Intermediate nodes get this pass's ∂self/∂node; leaves accumulate into what they
+        already hold (``zero_grad()`` sets them back to ``None``). If the pass raises (an
+        anomaly, a hook), leaves keep the gradients they held before it.
+        """
+        seed = self._seed() if gradient is None else self._check_gradient(gradient)
+        for leaf, before, now in sweep(topological_order(self), self, seed):
+            if now is None:
+                leaf.grad = before
+            else:
+                leaf.grad = leaf._own_grad(now) if before is None else before + now
+
+    def zero_grad(self) -> None:
+        """Forget this node's gradient (``grad`` becomes ``None``)."""
+        self.grad = None
+
+    def register_hook(self, hook: Callable[[Any], Any]) -> RemovableHandle:
+        """Call ``hook(grad)`` when this node's gradient is complete in a backward pass.
+
+        A hook that returns a value replaces the gradient that flows on to the parents
+        (and, for a leaf, the one accumulated into ``grad``).
+        """
+        if not callable(hook):
+            raise TypeError(f"register_hook expects a callable, got {type(hook).__name__}")
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(hook)
+        return RemovableHandle(self, hook)
+
+
+def node_maker(cls: type[N], finish: Callable[[N, bool], None] | None = None
+               ) -> Callable[..., N]:
+    """The one constructor of op outputs, made once per node type.
+
+    ``make(data, op, a, da=None, b=None, db=None)`` returns a new ``cls`` node holding
+    ``data``, made by ``op`` from the inputs ``a`` (and ``b``) with local derivatives ``da``
+    (and ``db``), or with ``da = None`` for a node type whose ``_vjp`` states the rule (see
+    the module docstring); ``a = None`` makes a node with no edges. With grad mode off the
+    node records no edges; in anomaly mode a non-finite output raises through
+    ``cls._check_forward`` before anything is recorded. ``finish(node, recorded)``, if the
+    node type gives one, is called last with whether the edges were recorded (Tensor sets
+    ``requires_grad`` from it).
+
+    One closure per node type, so that an op pays a single call for its node (the Scalar
+    engine makes ~65,000 nodes a step in benchmarks/bench_scalar.py; a ``record`` argument
+    and a branch for Tensor's flag here cost it 10%).
+    """
+    new = object.__new__
+    check_forward = cls._check_forward
+
+    def make(data: Any, op: str, a: Any, da: Any = None, b: Any = None, db: Any = None) -> N:
+        out = new(cls)
+        out.data = data
+        out.grad = None
+        out.name = None
+        out._hooks = None
+        out._order = stamp()
+        out.op = op
+        if _departures.threads:
+            if _modes.anomaly:
+                check_forward(data, op, a if a.__class__ is tuple else
+                              tuple(p for p in (a, b) if p is not None))
+            if not _modes.grad_enabled:
+                a = da = b = db = None
+        out._a = a
+        out._da = da
+        out._b = b
+        out._db = db
+        if finish is not None:
+            finish(out, a is not None)
+        return out
+
+    return make

@@ -1,0 +1,21 @@
+"""Tensor: a graph node holding a NumPy array, and its ops.
+
+| module        | what it holds                                                          |
+|---------------|------------------------------------------------------------------------|
+| ``tensor``    | the ``Tensor`` class: the node protocol, array facts, one method per op |
+| ``ops``       | the op table: each op's forward, one VJP per argument, what it reads   |
+| ``apply``     | the one wrapper running every op: operands, unbroadcast, dtype casts    |
+| ``functions`` | ``concatenate``, ``stack``, ``where``, ``maximum``, in-place changes    |
+| ``arguments`` | axes and indices, checked with errors that name the node               |
+| ``versions``  | version counters: a backward that reads changed data raises            |
+| ``dtypes``    | float64 by default, float32 when asked                                 |
+| ``kernels``   | stable sigmoid/softplus and the fast array paths, thresholds named     |
+"""
+
+from __future__ import annotations
+
+from .apply import unbroadcast
+from .functions import concatenate, maximum, stack, where
+from .tensor import ArrayLike, Tensor
+
+__all__ = ["ArrayLike", "Tensor", "concatenate", "maximum", "stack", "unbroadcast", "where"]

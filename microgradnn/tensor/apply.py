@@ -1,0 +1,274 @@
+"""The one generic wrapper every Tensor op goes through, forward and backward.
+
+An op is an entry of the op table (:mod:`microgradnn.tensor.ops`): its forward on arrays,
+one VJP per argument, and what each VJP reads. This module runs the entries:
+
+- forward: turn the operands into values (numbers and arrays are constants, never nodes),
+  run the forward, name the operands in any error, and make the node with the core's
+  constructor, recording only operands that require grad;
+- backward: call a VJP only for an argument that needs a gradient (so the course's data
+  matrix X never gets one computed), :func:`unbroadcast` it to that argument's shape, and,
+  on the careful path, check that nothing the VJPs read changed in place since the forward
+  pass (:mod:`~microgradnn.tensor.versions`) and cast each contribution to its parent's
+  dtype (a float32 leaf used with float64 operands gets a float32 gradient, as in PyTorch).
+
+The careful path is per node: a node takes it when a parent that needs a gradient is float32
+(decided once, in the forward: its VJPs may mix in float64) or when some in-place change is
+newer than the node. A graph of float64 Tensors never takes it in an ordinary training loop.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..core import is_anomaly_enabled, node_maker
+from . import kernels
+from .dtypes import F64, FLOATS, as_array
+from .versions import check_unchanged
+
+__all__ = ["Binary", "Nary", "Op", "Unary", "binary", "bind", "careful_vjp", "is_tensor", "label",
+           "nary", "operand", "shape_of", "unary", "unbroadcast", "value"]
+
+_ndarray = np.ndarray
+_asarray = np.asarray
+_dot = np.dot
+_Tensor: Any = None  # the Tensor class, given by bind() (tensor.py imports this module)
+_make: Any = None
+
+# Which operands of a binary op are nodes, as the slice of (∂/∂a, ∂/∂b) that the node's
+# parents receive: both, only a (b is a constant) or only b (a is a constant).
+BOTH = slice(0, 2)
+ONLY_A = slice(0, 1)
+ONLY_B = slice(1, 2)
+
+
+def bind(tensor_class: type) -> None:
+    """Give this module the Tensor class and the core's constructor for it."""
+    global _Tensor, _make
+    _Tensor = tensor_class
+    _make = node_maker(tensor_class, _set_requires_grad)
+
+
+def _set_requires_grad(out: Any, recorded: bool) -> None:
+    out.requires_grad = recorded  # an op's output requires grad when it has edges
+
+
+# --------------------------------------------------------------------------- op entries
+@dataclass(frozen=True, eq=False)
+class Op:
+    """One op: ``name`` (shown in graphs and errors), ``forward(*values, *params)`` on
+    arrays, ``vjps``: one ``vjp(g, ans, *values, *params)`` per argument giving ∂root/∂arg
+    from g = ∂root/∂out and the output ans, and ``reads``: per VJP, which of ``x``, ``y``
+    (the first and second argument) and ``ans`` it reads (``"x ans"``), for the version
+    check."""
+
+    name: str
+    forward: Callable[..., Any]
+    vjps: tuple[Callable[..., Any], ...]
+    reads: tuple[str, ...]
+    explain: Callable[..., None] | None = None  # raises a clear error when forward fails
+
+    def backward(self, node: Any, g: Any, parents: tuple) -> Sequence[Any]:
+        raise NotImplementedError
+
+
+class Unary(Op):
+    """One Tensor argument and fixed parameters; ctx = (x, params)."""
+
+    def backward(self, node: Any, g: Any, parents: tuple) -> Sequence[Any]:
+        x, params = node._ctx
+        return (self.vjps[0](g, node.data, x, *params),)
+
+    def read(self, node: Any, parents: tuple) -> list[Any]:
+        names = self.reads[0].split()
+        return ([parents[0]] if "x" in names else []) + ([node] if "ans" in names else [])
+
+
+class Binary(Op):
+    """Two arguments, each a Tensor or a constant, broadcast against each other;
+    ctx = (x, y, shape of a or None, shape of b or None, which operands are nodes, params).
+    A shape is None when that operand needs no gradient: its VJP is never called."""
+
+    def backward(self, node: Any, g: Any, parents: tuple) -> Sequence[Any]:
+        x, y, sa, sb, nodes, params = node._ctx
+        ans = node.data
+        vjp_a, vjp_b = self.vjps
+        ga = None if sa is None else unbroadcast(vjp_a(g, ans, x, y, *params), sa)
+        gb = None if sb is None else unbroadcast(vjp_b(g, ans, x, y, *params), sb)
+        keep: slice = nodes
+        return (ga, gb)[keep]  # type: ignore[return-value]  # (mypy reads a slice as an index)
+
+    def read(self, node: Any, parents: tuple) -> list[Any]:
+        _, _, sa, sb, nodes, _ = node._ctx
+        operands = (parents[0], parents[1]) if nodes is BOTH else (
+            (parents[0], None) if nodes is ONLY_A else (None, parents[0]))
+        named = {"x": operands[0], "y": operands[1], "ans": node}
+        out = []
+        for shape, names in zip((sa, sb), self.reads):
+            if shape is not None:
+                out += [named[n] for n in names.split() if named[n] is not None]
+        return out
+
+
+class Nary(Op):
+    """Any number of arguments (concatenate, stack); ``vjps[0](g, ans, i, *params)`` gives
+    ∂root/∂argument i; ctx = (positions of the nodes among the arguments, params)."""
+
+    def backward(self, node: Any, g: Any, parents: tuple) -> Sequence[Any]:
+        at, params = node._ctx
+        vjp = self.vjps[0]
+        return tuple(vjp(g, node.data, i, *params) if p.requires_grad else None
+                     for i, p in zip(at, parents))
+
+    def read(self, node: Any, parents: tuple) -> list[Any]:
+        return []
+
+
+# --------------------------------------------------------------------------- operands
+def is_tensor(x: Any) -> bool:
+    return isinstance(x, _Tensor)
+
+
+def value(x: Any) -> Any:
+    return x.data if isinstance(x, _Tensor) else x
+
+
+def shape_of(x: Any) -> tuple[int, ...]:
+    return x.data.shape if isinstance(x, _Tensor) else np.shape(x)
+
+
+def label(x: Any) -> str:
+    return x.label() if isinstance(x, _Tensor) else "constant"
+
+
+def operand(x: Any, op: str) -> Any:
+    """A Tensor as is; a number as a float; anything array-like as a float array."""
+    cls = x.__class__
+    if cls is _Tensor or cls is float or cls is int:
+        return x
+    if cls is _ndarray and x.dtype in FLOATS:  # the common constant: used as is, no copy
+        return x
+    if isinstance(x, _Tensor):
+        return x
+    if isinstance(x, numbers.Real):  # bool, NumPy scalars, fractions
+        return float(x) if isinstance(x, bool | int) else x
+    if isinstance(x, _ndarray | list | tuple | np.generic):
+        return as_array(x, None, f"{op}: constant operand")
+    raise TypeError(f"{op}: unsupported operand {x!r:.60} of type {type(x).__name__}; "
+                    "expected a Tensor, a real number or an array of real numbers")
+
+
+def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
+    """Sum ``grad`` back to ``shape``: the backward of NumPy broadcasting.
+
+    Broadcasting copies an operand along new leading axes and along its size-1 axes, so
+    ∂/∂operand adds up the copies: sum over the leading axes, then (keeping them) over the
+    axes where the operand had size 1.
+    """
+    gshape = grad.shape
+    if gshape == shape:
+        return grad
+    extra = len(gshape) - len(shape)
+    if (extra == 1 and len(gshape) == 2 and gshape[1] == shape[0]
+            and grad.__class__ is _ndarray):
+        return _dot(kernels.ones(gshape[0], grad.dtype), grad)  # a bias: Σ over the batch
+    if extra:
+        grad = grad.sum(axis=tuple(range(extra)))
+    axes = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+    if axes:
+        grad = grad.sum(axis=axes, keepdims=True)
+    return grad
+
+
+# --------------------------------------------------------------------------- forward
+def result(data: Any, parents: tuple, op: Op, ctx: Any, requires_grad: bool,
+           cast: bool = False) -> Any:
+    """Make the output node of an op (the one place Tensor ops create nodes)."""
+    if data.__class__ is not _ndarray:
+        data = _asarray(data)  # NumPy returns scalars, not 0-d arrays, from 0-d ops
+    if requires_grad:
+        out = _make(data, op.name, parents)
+    else:  # no edges; anomaly mode still names the inputs
+        if is_anomaly_enabled():
+            _Tensor._check_forward(data, op.name, parents)
+        out = _make(data, op.name, None)
+    out._vc = None
+    out._cast = cast
+    if out.requires_grad:
+        out._rule = op
+        out._ctx = ctx
+    else:
+        out._rule = out._ctx = None
+    return out
+
+
+def unary(op: Unary, t: Any, *params: Any) -> Any:
+    """Run a one-argument op on Tensor ``t``."""
+    x = t.data
+    return result(op.forward(x, *params), (t,), op, (x, params), t.requires_grad,
+                  x.dtype is not F64)
+
+
+def binary(op: Binary, a: Any, b: Any, *params: Any) -> Any:
+    """Run a two-argument op; at least one of a, b is a Tensor, the other may be a constant."""
+    ca, cb = a.__class__, b.__class__
+    if ca is _Tensor and cb is _Tensor:  # the hot path
+        x, y = a.data, b.data
+        sa = x.shape if a.requires_grad else None
+        sb = y.shape if b.requires_grad else None
+        parents: tuple = (a, b)
+        nodes = BOTH
+    elif ca is _Tensor and (cb is float or cb is int or (cb is _ndarray and b.dtype in FLOATS)):
+        x, y = a.data, b
+        sa, sb, parents, nodes = (x.shape if a.requires_grad else None), None, (a,), ONLY_A
+    else:
+        a, b = operand(a, op.name), operand(b, op.name)
+        ta, tb = isinstance(a, _Tensor), isinstance(b, _Tensor)
+        x = a.data if ta else a
+        y = b.data if tb else b
+        sa = x.shape if ta and a.requires_grad else None
+        sb = y.shape if tb and b.requires_grad else None
+        parents = (a, b) if ta and tb else (a,) if ta else (b,) if tb else ()
+        nodes = BOTH if ta and tb else ONLY_A if ta else ONLY_B
+    try:
+        data = op.forward(x, y, *params)
+    except ValueError:
+        if op.explain is not None:
+            op.explain(a, b, x, y, *params)
+        raise ValueError(
+            f"{op.name}: shapes {shape_of(a)} ({label(a)}) and {shape_of(b)} ({label(b)}) do "
+            "not broadcast — expected equal sizes, or 1, in each trailing dimension") from None
+    if sa is None and sb is None:
+        return result(data, parents, op, None, False)
+    cast = (sa is not None and x.dtype is not F64) or (sb is not None and y.dtype is not F64)
+    return result(data, parents, op, (x, y, sa, sb, nodes, params), True, cast)
+
+
+def nary(op: Nary, items: list, data: np.ndarray, *params: Any) -> Any:
+    """The node of an op over a list of arguments (Tensors and constants)."""
+    at = [i for i, x in enumerate(items) if isinstance(x, _Tensor)]
+    parents = tuple(items[i] for i in at)
+    requires_grad = any(p.requires_grad for p in parents)
+    cast = any(p.data.dtype is not F64 for p in parents)
+    return result(data, parents, op, (at, params), requires_grad, cast)
+
+
+# --------------------------------------------------------------------------- backward
+def careful_vjp(node: Any, g: Any, parents: tuple) -> Sequence[Any]:
+    """node's rule, after checking that nothing its VJPs read changed since the forward
+    pass, with each contribution cast to its parent's dtype where they differ."""
+    op = node._rule
+    check_unchanged(node, op.read(node, parents))
+    contributions = op.backward(node, g, parents)
+    cast = None
+    for i, (p, c) in enumerate(zip(parents, contributions)):
+        if c is not None and getattr(c, "dtype", p.data.dtype) != p.data.dtype:
+            if cast is None:
+                cast = list(contributions)
+            cast[i] = c.astype(p.data.dtype)
+    return contributions if cast is None else tuple(cast)

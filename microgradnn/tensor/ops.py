@@ -1,0 +1,260 @@
+"""The op table: every Tensor op once, with its forward, one VJP per argument, and what
+each VJP reads from the forward (for the version check).
+
+In the style of HIPS autograd's ``defvjp`` and Autodidax's rule dictionaries. A VJP is
+``vjp(g, ans, x[, y], *params)``: g = ∂root/∂out, ans the op's output, x and y its
+arguments' values; it returns ∂root/∂argument, before :func:`~.apply.unbroadcast`, which the
+wrapper in :mod:`~microgradnn.tensor.apply` applies with the constant-skipping, dtype casting
+and version bookkeeping common to every op. VJPs are plain array code written with
+operators, methods that Tensor has (``.sum``, ``.reshape``, ``.transpose``, ``.T``) and the
+NumPy functions NumPy dispatches to Tensors, so the same rules can be evaluated on Tensors
+(higher-order derivatives); the kernels they call take their fast paths only on ndarrays.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import kernels
+from .apply import Binary, Nary, Unary, label, shape_of, unbroadcast
+
+__all__ = ["BINARY", "NARY", "UNARY"]
+
+
+# --------------------------------------------------------------------------- elementwise
+def _pow_number(x: Any, n: float) -> Any:
+    return x * x if n == 2 else x**n
+
+
+def _pow_number_vjp(g: Any, ans: Any, x: Any, n: float) -> Any:
+    if n == 2:
+        return g * (2.0 * x)
+    if n == 0:
+        return np.zeros_like(x)
+    return g * (n * x ** (n - 1))
+
+
+def _clip_vjp(g: Any, ans: Any, x: Any, low: float | None, high: float | None) -> Any:
+    inside = np.ones(x.shape, dtype=bool)
+    if low is not None:
+        inside &= x >= low
+    if high is not None:
+        inside &= x <= high
+    return g * inside
+
+
+NEG = Unary("neg", np.negative, (lambda g, ans, x: -g,), ("",))
+POW_NUMBER = Unary("**", _pow_number, (_pow_number_vjp,), ("x",))
+EXP = Unary("exp", np.exp, (lambda g, ans, x: g * ans,), ("ans",))
+LOG = Unary("log", np.log, (lambda g, ans, x: g / x,), ("x",))
+SQRT = Unary("sqrt", np.sqrt, (lambda g, ans, x: g / (2.0 * ans),), ("ans",))
+TANH = Unary("tanh", np.tanh, (lambda g, ans, x: g * (1.0 - ans * ans),), ("ans",))
+SIGMOID = Unary("sigmoid", kernels.sigmoid, (lambda g, ans, x: kernels.sigmoid_vjp(g, ans),),
+                ("ans",))
+# max(0, a) > 0 exactly where a > 0 (PyTorch saves the output too)
+RELU = Unary("relu", lambda x: np.maximum(x, 0.0), (lambda g, ans, x: g * (ans > 0),),
+             ("ans",))
+SOFTPLUS = Unary("softplus", kernels.softplus,
+                 (lambda g, ans, x: kernels.softplus_vjp(g, x),), ("x",))
+ABS = Unary("abs", np.abs, (lambda g, ans, x: g * np.sign(x),), ("x",))
+CLIP = Unary("clip", np.clip, (_clip_vjp,), ("x",))
+
+
+# --------------------------------------------------------------------------- reductions
+def _kept(g: Any, ans: Any, axes: tuple[int, ...], keepdims: bool) -> tuple[Any, Any]:
+    """(ans, g) of a reduction with the reduced axes back as size 1, so that both broadcast
+    against the input."""
+    if not keepdims:
+        ans, g = np.expand_dims(ans, axes), np.expand_dims(g, axes)
+    return ans, g
+
+
+def _sum(x: Any, axes: tuple[int, ...] | None, keepdims: bool, scale: float) -> Any:
+    return x.sum(axis=axes, keepdims=keepdims)
+
+
+def _mean(x: Any, axes: tuple[int, ...] | None, keepdims: bool, scale: float) -> Any:
+    return x.mean(axis=axes, keepdims=keepdims)
+
+
+def _sum_vjp(g: Any, ans: Any, x: Any, axes: tuple[int, ...] | None, keepdims: bool,
+             scale: float) -> Any:
+    """g·scale repeated along the summed axes (scale = 1 for sum, 1/n for mean)."""
+    if scale != 1.0:
+        g = g * scale
+    if axes is not None and not keepdims and g.ndim:  # put the summed axes back, as size 1
+        g = g.reshape(tuple(1 if i in axes else n for i, n in enumerate(x.shape)))
+    return kernels.spread(g, x.shape)
+
+
+def _extremum_vjp(g: Any, ans: Any, x: Any, fn: Any, axes: tuple[int, ...],
+                  keepdims: bool) -> Any:
+    """1/k of g to each of the k entries equal to the extremum, 0 to the others."""
+    ans, g = _kept(g, ans, axes, keepdims)
+    hit = x == ans
+    return hit * (g / hit.sum(axis=axes, keepdims=True))
+
+
+def _extremum(x: Any, fn: Any, axes: tuple[int, ...], keepdims: bool) -> Any:
+    return fn(x, axis=axes, keepdims=keepdims)
+
+
+def _logsumexp(x: Any, axes: tuple[int, ...], keepdims: bool) -> Any:
+    out = kernels.logsumexp(x, axes)
+    return out if keepdims else out.squeeze(axes)
+
+
+def _logsumexp_vjp(g: Any, ans: Any, x: Any, axes: tuple[int, ...], keepdims: bool) -> Any:
+    ans, g = _kept(g, ans, axes, keepdims)
+    return g * np.exp(x - ans)
+
+
+def _softmax(x: Any, ax: int) -> Any:
+    e = np.exp(x - x.max(axis=ax, keepdims=True))
+    e /= e.sum(axis=ax, keepdims=True)
+    return e
+
+
+def _softmax_vjp(g: Any, ans: Any, x: Any, ax: int) -> Any:
+    gs = g * ans
+    return gs - ans * gs.sum(axis=ax, keepdims=True)
+
+
+SUM = Unary("sum", _sum, (_sum_vjp,), ("",))
+MEAN = Unary("mean", _mean, (_sum_vjp,), ("",))
+MAX = Unary("max", _extremum, (_extremum_vjp,), ("x ans",))
+MIN = Unary("min", _extremum, (_extremum_vjp,), ("x ans",))
+LOGSUMEXP = Unary("logsumexp", _logsumexp, (_logsumexp_vjp,), ("x ans",))
+SOFTMAX = Unary("softmax", _softmax, (_softmax_vjp,), ("ans",))
+LOG_SOFTMAX = Unary(
+    "log_softmax", lambda x, ax: x - kernels.logsumexp(x, (ax,)),
+    (lambda g, ans, x, ax: g - np.exp(ans) * g.sum(axis=ax, keepdims=True),), ("ans",))
+
+
+# --------------------------------------------------------------------------- shapes
+def _is_basic(index: Any) -> bool:
+    """Slices, ints, None and ... only: each element is picked at most once."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(p is None or p is Ellipsis or isinstance(p, slice | int | np.integer)
+               for p in parts)
+
+
+def _index_vjp(g: Any, ans: Any, x: Any, index: Any) -> Any:
+    """g scattered back into zeros; repeated indices add up (np.add.at)."""
+    out = np.zeros(x.shape, dtype=x.dtype)
+    if _is_basic(index):
+        out[index] = g
+    else:
+        np.add.at(out, index, g)
+    return out
+
+
+RESHAPE = Unary("reshape", lambda x, shape: x.reshape(shape),
+                (lambda g, ans, x, shape: np.reshape(g, x.shape),), ("",))
+TRANSPOSE = Unary("transpose", lambda x, perm, inverse: x.transpose(perm),
+                  (lambda g, ans, x, perm, inverse: g.transpose(inverse),), ("",))
+INDEX = Unary("index", lambda x, index: x[index], (_index_vjp,), ("",))
+
+UNARY = {op.name: op for op in (NEG, EXP, LOG, SQRT, TANH, SIGMOID, RELU, SOFTPLUS, ABS,
+                                CLIP, SUM, MEAN, MAX, MIN, LOGSUMEXP, SOFTMAX, LOG_SOFTMAX,
+                                RESHAPE, TRANSPOSE, INDEX)}
+
+
+# --------------------------------------------------------------------------- two arguments
+def _pow_vjp_base(g: Any, ans: Any, x: Any, y: Any) -> Any:
+    return g * y * x ** (y - 1.0)
+
+
+def _pow_vjp_exponent(g: Any, ans: Any, x: Any, y: Any) -> Any:
+    return g * ans * np.log(np.where(x > 0, x, 1.0))  # a^b·ln a → 0 at a = 0, as PyTorch
+
+
+def _matmul(x: Any, y: Any) -> Any:
+    if x.ndim == 2 and y.ndim == 2 and x.shape[1] == y.shape[0]:
+        return kernels.mm(x, y)  # the common case, checked in one line
+    if not x.ndim or not y.ndim:
+        raise ValueError("matmul: both operands need at least one dimension")
+    return x @ y
+
+
+def _explain_matmul(a: Any, b: Any, x: Any, y: Any) -> None:
+    """Raise the error of a failed x @ y, naming the shapes and the nodes."""
+    xs, ys = np.shape(x), np.shape(y)
+    names = f"({label(a)} @ {label(b)})"
+    if not xs or not ys:
+        raise ValueError(f"matmul: {xs} @ {ys} — both operands need at least one dimension "
+                         f"{names}")
+    inner = ys[0] if len(ys) == 1 else ys[-2]
+    if xs[-1] != inner:
+        raise ValueError(f"matmul: {xs} @ {ys} — inner dimensions {xs[-1]} and {inner} "
+                         f"differ {names}")
+    raise ValueError(f"matmul: {xs} @ {ys} — batch dimensions {xs[:-2]} and {ys[:-2]} "
+                     f"do not broadcast {names}")
+
+
+def _matmul_vjp(g: Any, x: Any, y: Any, left: bool) -> Any:
+    """∂/∂a = g @ bᵀ (left), ∂/∂b = aᵀ @ g, with NumPy's 1-D rules: a vector on the left is a
+    row (1, n), on the right a column (n, 1); summed over broadcast batch axes."""
+    if x.ndim == 2 and y.ndim == 2:
+        return kernels.mm(g, y.T) if left else kernels.mm(x.T, g)
+    if x.ndim == 1 and y.ndim == 1:  # the dot product: g is a number
+        return g * y if left else g * x
+    x2 = x[None, :] if x.ndim == 1 else x
+    y2 = y[:, None] if y.ndim == 1 else y
+    g2 = np.asarray(g)
+    if x.ndim == 1:
+        g2 = np.expand_dims(g2, -2)
+    if y.ndim == 1:
+        g2 = np.expand_dims(g2, -1)
+    if left:
+        return unbroadcast(g2 @ np.swapaxes(y2, -1, -2), x2.shape).reshape(x.shape)
+    return unbroadcast(np.swapaxes(x2, -1, -2) @ g2, y2.shape).reshape(y.shape)
+
+
+def _maximum_share(x: Any, y: Any) -> Any:
+    """a's share of g: 1 where a > b, ½ at ties (as PyTorch), 0 where b > a."""
+    return (x > y) + 0.5 * (x == y)
+
+
+ADD = Binary("+", np.add, (lambda g, ans, x, y: g, lambda g, ans, x, y: g), ("", ""))
+SUB = Binary("-", np.subtract, (lambda g, ans, x, y: g, lambda g, ans, x, y: -g), ("", ""))
+MUL = Binary("*", np.multiply, (lambda g, ans, x, y: g * y, lambda g, ans, x, y: g * x),
+             ("y", "x"))
+DIV = Binary("/", np.true_divide,
+             (lambda g, ans, x, y: g / y, lambda g, ans, x, y: -g * ans / y), ("y", "y ans"))
+POW = Binary("**", np.power, (_pow_vjp_base, _pow_vjp_exponent), ("x y", "x ans"))
+MATMUL = Binary("matmul", _matmul, (lambda g, ans, x, y: _matmul_vjp(g, x, y, True),
+                                    lambda g, ans, x, y: _matmul_vjp(g, x, y, False)),
+                ("y", "x"), _explain_matmul)
+MAXIMUM = Binary("maximum", np.maximum,
+                 (lambda g, ans, x, y: g * _maximum_share(x, y),
+                  lambda g, ans, x, y: g * (1.0 - _maximum_share(x, y))), ("x y", "x y"))
+def _explain_where(a: Any, b: Any, x: Any, y: Any, cond: Any) -> None:
+    raise ValueError(f"where: condition {cond.shape}, {shape_of(a)} ({label(a)}) "
+                     f"and {shape_of(b)} ({label(b)}) do not broadcast")
+
+
+WHERE = Binary("where", lambda x, y, cond: np.where(cond, x, y),
+               (lambda g, ans, x, y, cond: np.where(cond, g, 0.0),
+                lambda g, ans, x, y, cond: np.where(cond, 0.0, g)), ("", ""), _explain_where)
+
+BINARY = {op.name: op for op in (ADD, SUB, MUL, DIV, POW, MATMUL, MAXIMUM, WHERE)}
+
+
+# --------------------------------------------------------------------------- many arguments
+def _concatenate_vjp(g: Any, ans: Any, i: int, ax: int, bounds: list[int]) -> Any:
+    """The slice of g that argument i filled along the axis."""
+    return g[(slice(None),) * ax + (slice(bounds[i], bounds[i + 1]),)]
+
+
+def _stack_vjp(g: Any, ans: Any, i: int, ax: int) -> Any:
+    """g[..., i, ...] along the new axis."""
+    return g[(slice(None),) * ax + (i,)]
+
+
+CONCATENATE = Nary("concatenate", np.concatenate, (_concatenate_vjp,), ("",))
+STACK = Nary("stack", np.stack, (_stack_vjp,), ("",))
+
+NARY = {op.name: op for op in (CONCATENATE, STACK)}
