@@ -22,7 +22,7 @@ from .apply import binary, careful_vjp, unary, value
 from .arguments import Axis, axes_of, axis_of, checked_index
 from .dtypes import F64, as_array
 from .functions import change_in_place, power
-from .versions import changed_since, share, view_of
+from .versions import newest, share, view_of
 
 __all__ = ["ArrayLike", "Tensor"]
 
@@ -68,7 +68,7 @@ class Tensor(Node):
     def _vjp(self, grad: Any, parents: tuple | None = None) -> Any:
         if parents is None:
             parents = self.parents
-        if self._cast or changed_since(self._order):  # a dtype to cast, or an in-place change
+        if self._cast or newest.stamp > self._order:  # a dtype to cast, or an in-place change
             return careful_vjp(self, grad, parents)
         return self._rule.backward(self, grad, parents)
 

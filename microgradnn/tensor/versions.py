@@ -9,7 +9,7 @@ PyTorch's RuntimeError, naming the op, the changed tensor and both versions.
 
 Cheap by design — ops record nothing. Each change is stamped from the core's creation
 counter, so a node made before it has a smaller ``_order``; a backward step looks closer only
-when some change anywhere is newer than its node (:func:`changed_since`), which an ordinary
+when some change anywhere is newer than its node (``newest.stamp``), which an ordinary
 training loop (forward, backward, step) never meets. What each op's VJPs read is stated in
 the op table (:mod:`microgradnn.tensor.ops`).
 """
@@ -22,24 +22,23 @@ import numpy as np
 
 from ..core import stamp
 
-__all__ = ["Versions", "changed_since", "check_unchanged", "share", "versions", "view_of"]
+__all__ = ["Versions", "check_unchanged", "newest", "share", "versions", "view_of"]
 
 _KEEP = 32  # change stamps kept per array: enough to name the version a node saw
 
 
-class _Newest:
+class Newest:
+    """The stamp of the newest in-place change anywhere: a node with a smaller ``_order``
+    was made before it. Read as ``newest.stamp > node._order`` (an attribute, not a call:
+    Tensor._vjp asks it for every node of every backward pass)."""
+
     __slots__ = ("stamp",)
 
     def __init__(self) -> None:
         self.stamp = -1
 
 
-_newest = _Newest()  # the stamp of the newest in-place change anywhere
-
-
-def changed_since(order: int) -> bool:
-    """Whether any in-place change happened after the node numbered ``order`` was made."""
-    return _newest.stamp > order
+newest = Newest()
 
 
 class Versions:
@@ -57,7 +56,7 @@ class Versions:
         self.stamps.append(now)
         if len(self.stamps) > _KEEP:
             del self.stamps[0]
-        _newest.stamp = now
+        newest.stamp = now
 
     def changed_after(self, order: int) -> int:
         """How many of the kept changes came after the node numbered ``order``."""
