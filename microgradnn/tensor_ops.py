@@ -10,6 +10,7 @@ Mixed into :class:`microgradnn.tensor.Tensor`; import Tensor from there.
 
 from __future__ import annotations
 
+import importlib
 import math
 import numbers
 from collections.abc import Sequence
@@ -408,4 +409,5 @@ def _getitem_rule(node: Tensor, g: Any) -> tuple:
 
 # Imported last: tensor.py imports this module first (for TensorFunctions), and the rules
 # above look up Tensor, _result and unbroadcast there only when they run.
-from . import tensor as _t  # noqa: E402
+# (By its module path: the package's attribute ``tensor`` is the factory mg.tensor.)
+_t = importlib.import_module(f"{__package__}.tensor")
