@@ -10,6 +10,8 @@ the graph in reverse topological order and leaves ∂root/∂node in every node'
 from __future__ import annotations
 
 import importlib as _importlib
+import sys as _sys
+import types as _types
 import typing as _typing
 
 from .autodiff import (
@@ -45,7 +47,6 @@ _LAZY = {
     "ones": "factories",
     "rand": "factories",
     "randn": "factories",
-    "tensor": "factories",
     "zeros": "factories",
     "draw_graph": "viz",
     "draw_network": "viz",
@@ -67,6 +68,26 @@ def __getattr__(name: str) -> _typing.Any:
     if name in _SUBMODULES:
         return _importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'microgradnn' has no attribute {name!r}")
+
+
+class _Package(_types.ModuleType):
+    """The package's module type: ``mg.tensor`` is the factory (``torch.tensor``'s
+    namesake), though the submodule ``microgradnn.tensor`` shares the name. The import
+    system records that submodule on the package as ``tensor`` once it loads; the setter
+    lets it (the module stays in ``sys.modules``) and the name keeps meaning the factory."""
+
+    @property
+    def tensor(self) -> _typing.Any:
+        from .factories import tensor
+
+        return tensor
+
+    @tensor.setter
+    def tensor(self, value: _typing.Any) -> None:
+        pass
+
+
+_sys.modules[__name__].__class__ = _Package
 
 
 def __dir__() -> list[str]:

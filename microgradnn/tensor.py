@@ -24,6 +24,7 @@ from .autodiff import Node, _creation_counter
 from .dtypes import _F64, _FLOATS, _as_array
 from .modes import AnomalyError, _modes, _non_default, is_grad_enabled
 from .tensor_ops import TensorFunctions, _index
+from .tensor_torch import TorchSpellings
 from .tensor_version import _watch, careful_vjp, share, versions, watch_float32
 
 __all__ = ["Tensor", "concatenate", "maximum", "stack", "unbroadcast", "where"]
@@ -107,7 +108,7 @@ def _operand(x: Any, op: str) -> Any:
 
 
 # --------------------------------------------------------------------------- Tensor
-class Tensor(TensorFunctions, Node):
+class Tensor(TensorFunctions, TorchSpellings, Node):
     """A node holding an ndarray: ``Tensor([[1, 2]], requires_grad=True, name="W")``.
 
     float64 by default (float32 input or ``dtype=np.float32`` stays float32; ints and

@@ -73,7 +73,7 @@ def test_exponent_gradient_at_zero_base_matches_pytorch() -> None:
 def test_inplace_write_of_a_node_that_requires_grad_is_refused(write: str) -> None:
     x = mg.Tensor([1.0, 1.0])
     w = mg.Tensor([2.0], requires_grad=True, name="w")
-    with pytest.raises(RuntimeError, match="w requires grad.*drop its gradient path"):
+    with pytest.raises(RuntimeError, match=r"w requires grad.*drop its gradient path"):
         if write == "setitem":
             x[0] = w
         elif write == "iadd":
