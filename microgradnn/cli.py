@@ -93,7 +93,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     from .nn import check_gradients
     from .nn.course import CHECK_ENGINES, CHECK_TOLERANCE
-
     from .nn.graph import SCALAR_EDGE_LIMIT
 
     if len(args.sizes) < 2:

@@ -22,10 +22,11 @@ import numpy as np
 
 from .autodiff import Node, _creation_counter
 from .dtypes import _F64, _FLOATS, _as_array
-from .modes import AnomalyError, _modes, _non_default, is_grad_enabled
-from .tensor_ops import TensorFunctions, _index
+from .modes import AnomalyError, _modes, _non_default
+from .tensor_inplace import InPlace
+from .tensor_ops import TensorFunctions
 from .tensor_torch import TorchSpellings
-from .tensor_version import _watch, careful_vjp, share, versions, watch_float32
+from .tensor_version import _watch, careful_vjp, share, watch_float32
 
 __all__ = ["Tensor", "concatenate", "maximum", "stack", "unbroadcast", "where"]
 
@@ -108,7 +109,7 @@ def _operand(x: Any, op: str) -> Any:
 
 
 # --------------------------------------------------------------------------- Tensor
-class Tensor(TensorFunctions, TorchSpellings, Node):
+class Tensor(TensorFunctions, TorchSpellings, InPlace, Node):
     """A node holding an ndarray: ``Tensor([[1, 2]], requires_grad=True, name="W")``.
 
     float64 by default (float32 input or ``dtype=np.float32`` stays float32; ints and
@@ -371,50 +372,6 @@ class Tensor(TensorFunctions, TorchSpellings, Node):
     def __rmatmul__(self, other: ArrayLike) -> Tensor:
         return _matmul(other, self)
 
-    # -- in place: only on leaves that need no gradient, or with grad mode off; each change
-    # bumps the version (a backward that needs the old values then raises) --------------
-    def _inplace(self, op: str, fn: Any, other: Any) -> Tensor:
-        if not self.is_leaf:
-            raise RuntimeError(
-                f"{op}: {self.label()} is an intermediate node (output of {self.op!r}); "
-                "changing it in place would corrupt the backward pass — use x = x + y")
-        if self.requires_grad and is_grad_enabled():
-            raise RuntimeError(
-                "a leaf Variable that requires grad is being used in an in-place operation "
-                f"({op} on {self.label()}); update it inside mg.no_grad() or use x = x + y")
-        if isinstance(other, Tensor) and other.requires_grad and is_grad_enabled():
-            raise RuntimeError(
-                f"{op}: {other.label()} requires grad, but writing it into {self.label()} in "
-                "place would drop its gradient path; build a new node instead (x = x + w, "
-                "mg.where, mg.concatenate), or write inside mg.no_grad() to copy values only")
-        try:
-            fn(self.data, _val(_operand(other, op)))
-        except ValueError as error:
-            raise ValueError(f"{op}: {_shape(other)} does not fit into {self.label()} of "
-                             f"shape {self.shape}: {error}") from None
-        versions(self).bump()
-        return self
-
-    def __setitem__(self, index: Any, value: ArrayLike) -> None:
-        def put(x: np.ndarray, v: Any) -> None:
-            x[_index(index)] = v
-        self._inplace("__setitem__", put, value)
-
-    def __iadd__(self, other: ArrayLike) -> Tensor:
-        return self._inplace("+=", lambda x, v: np.add(x, v, out=x), other)
-
-    def __isub__(self, other: ArrayLike) -> Tensor:
-        return self._inplace("-=", lambda x, v: np.subtract(x, v, out=x), other)
-
-    def __imul__(self, other: ArrayLike) -> Tensor:
-        return self._inplace("*=", lambda x, v: np.multiply(x, v, out=x), other)
-
-    def __itruediv__(self, other: ArrayLike) -> Tensor:
-        return self._inplace("/=", lambda x, v: np.true_divide(x, v, out=x), other)
-
-    def __ipow__(self, other: ArrayLike) -> Tensor:
-        return self._inplace("**=", lambda x, v: np.power(x, v, out=x), other)
-
 
 # Imported last: the rules need Tensor and the helpers above.
 from .tensor_binary import (  # noqa: E402
@@ -426,7 +383,6 @@ from .tensor_binary import (  # noqa: E402
     _neg_rule,
     _pow,
     _pow_number_rule,
-    _shape,
     _sub_rule,
     _val,
     concatenate,

@@ -20,6 +20,7 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 
 from . import stable
+from .tensor_torch import _spelled
 from .tensor_version import inputs, inputs_and_output, nothing, output, saves, view_of
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -39,22 +40,6 @@ def _axes(node: Any, axis: Axis, op: str) -> tuple[int, ...]:
         raise ValueError(f"{op}: axis {axis!r} is not valid for {node.label()} of shape "
                          f"{node.data.shape}; expected an int or a tuple of distinct ints in "
                          f"[{-ndim}, {ndim})") from None
-
-
-def _spelled(axis: Any, keepdims: bool, dim: Any, keepdim: bool | None, op: str,
-             default: Any = None) -> tuple[Any, bool]:
-    """(axis, keepdims) from NumPy's spelling or PyTorch's (``dim=``, ``keepdim=``); giving
-    both spellings of one argument is an error."""
-    if dim is not None:
-        if axis is not default:
-            raise TypeError(f"{op}: got both axis={axis!r} and dim={dim!r}; give one of them "
-                            "(dim= is PyTorch's name for axis=)")
-        axis = dim
-    if keepdim is not None:
-        if keepdims:
-            raise TypeError(f"{op}: got both keepdims and keepdim; give one of them")
-        keepdims = bool(keepdim)
-    return axis, keepdims
 
 
 def _axis(node: Any, axis: int, op: str) -> int:

@@ -116,6 +116,22 @@ def _t() -> Any:
     return importlib.import_module(f"{__package__}.tensor")
 
 
+def _spelled(axis: Any, keepdims: bool, dim: Any, keepdim: bool | None, op: str,
+             default: Any = None) -> tuple[Any, bool]:
+    """(axis, keepdims) from NumPy's spelling or PyTorch's (``dim=``, ``keepdim=``); giving
+    both spellings of one argument is an error."""
+    if dim is not None:
+        if axis is not default:
+            raise TypeError(f"{op}: got both axis={axis!r} and dim={dim!r}; give one of them "
+                            "(dim= is PyTorch's name for axis=)")
+        axis = dim
+    if keepdim is not None:
+        if keepdims:
+            raise TypeError(f"{op}: got both keepdims and keepdim; give one of them")
+        keepdims = bool(keepdim)
+    return axis, keepdims
+
+
 def _dim(node: Any, dim: Any, ndim: int, op: str) -> int:
     try:
         return normalize_axis_index(dim, ndim)
@@ -126,8 +142,6 @@ def _dim(node: Any, dim: Any, ndim: int, op: str) -> int:
 
 def _arg(node: Any, fn: Any, axis: Any, keepdims: bool, dim: Any, keepdim: bool | None,
          op: str) -> np.ndarray:
-    from .tensor_ops import _spelled
-
     axis, keepdims = _spelled(axis, keepdims, dim, keepdim, op)
     if node.data.size == 0:
         raise ValueError(f"{op}: {node.label()} is empty (shape {node.data.shape}); expected "
