@@ -13,8 +13,10 @@ The package's layers, each importing only from those before it (checked by impor
 # computed from _EAGER and _LAZY below, so ruff cannot see that they are used)
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+import importlib as _importlib
+import sys as _sys
+import types as _types
+import typing as _typing
 
 from .core import (
     AnomalyError,
@@ -22,6 +24,7 @@ from .core import (
     detect_anomaly,
     enable_grad,
     grad,
+    inference_mode,
     is_anomaly_enabled,
     is_grad_enabled,
     no_grad,
@@ -32,8 +35,8 @@ from .scalar import Scalar
 
 # public names loaded with the package
 _EAGER = ("AnomalyError", "Node", "Scalar", "detect_anomaly", "enable_grad", "grad",
-          "is_anomaly_enabled", "is_grad_enabled", "no_grad", "set_grad_enabled",
-          "topological_order")
+          "inference_mode", "is_anomaly_enabled", "is_grad_enabled", "no_grad",
+          "set_grad_enabled", "topological_order")
 
 __version__ = "0.1.0"
 
@@ -48,30 +51,58 @@ _LAZY = {
     "stack": "tensor",
     "where": "tensor",
     "maximum": "tensor",
+    "arange": "tensor",
+    "manual_seed": "tensor",
+    "ones": "tensor",
+    "rand": "tensor",
+    "randn": "tensor",
+    "zeros": "tensor",
     "draw_graph": "viz",
     "draw_network": "viz",
 }
-_SUBMODULES = {"check", "nn", "optim", "viz", "tensor"}
+_SUBMODULES = {"check", "nn", "optim", "viz"}
 
-if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+if _typing.TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .check import GradcheckError, gradcheck, numerical_gradient, relative_difference
     from .tensor import Tensor, concatenate, maximum, stack, where
+    from .tensor.factories import arange, manual_seed, ones, rand, randn, tensor, zeros
     from .viz import draw_graph, draw_network
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _typing.Any:
     if name in _LAZY:
-        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        value = getattr(_importlib.import_module(f".{_LAZY[name]}", __name__), name)
         globals()[name] = value
         return value
     if name in _SUBMODULES:
-        return importlib.import_module(f".{name}", __name__)
+        return _importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'microgradnn' has no attribute {name!r}")
 
 
+class _Package(_types.ModuleType):
+    """The package's module type: ``mg.tensor`` is the factory (``torch.tensor``'s
+    namesake), though the submodule ``microgradnn.tensor`` shares the name. The import
+    system records that submodule on the package as ``tensor`` once it loads; the setter
+    lets it (the module stays in ``sys.modules``) and the name keeps meaning the factory."""
+
+    @property
+    def tensor(self) -> _typing.Any:
+        from .tensor.factories import tensor
+
+        return tensor
+
+    @tensor.setter
+    def tensor(self, value: _typing.Any) -> None:
+        pass
+
+
+_sys.modules[__name__].__class__ = _Package
+
+
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY) | _SUBMODULES)
+    """The public names and subpackages (not the helpers this module imports)."""
+    return sorted({*__all__, *_SUBMODULES})
 
 
-# everything above, loaded or lazy, and nothing else: one list, built from the table
-__all__ = sorted([*_EAGER, *_LAZY, "__version__"])
+# everything above, loaded or lazy, and nothing else: one list, built from the tables
+__all__ = sorted([*_EAGER, *_LAZY, "tensor", "__version__"])

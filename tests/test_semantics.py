@@ -1,4 +1,5 @@
-"""The semantics the library promises — what backward() leaves in each grad, shared nodes, deep graphs, modes — each pinned by a test."""
+"""The semantics the library promises — what backward() leaves in each grad, shared nodes,
+deep graphs, modes — each pinned by a test."""
 
 from __future__ import annotations
 

@@ -18,11 +18,13 @@ def grad(
     gradient: Any = None,
     *,
     allow_unused: bool = False,
+    retain_graph: bool | None = None,
 ) -> tuple[Any, ...]:
     """∂output/∂input for each input, as a tuple, without touching any node's ``grad``.
 
     An input that ``output`` does not depend on raises ``ValueError`` unless
-    ``allow_unused=True``, in which case its entry is ``None``.
+    ``allow_unused=True``, in which case its entry is ``None``. ``retain_graph`` is
+    accepted for PyTorch users and changes nothing (graphs are always kept).
     """
     wanted = (inputs,) if isinstance(inputs, Node) else tuple(inputs)
     for node in wanted:
@@ -32,7 +34,8 @@ def grad(
     order = topological_order(output)
     saved = {node: node.grad for node in order}
     try:
-        this_pass = {leaf: now for leaf, _, now in sweep(order, output, seed)}
+        this_pass = {leaf: None if now is None else leaf._own_grad(now)
+                     for leaf, _, now in sweep(order, output, seed)}
         result = tuple(
             this_pass.get(node, node.grad if node in saved else None) for node in wanted
         )

@@ -32,5 +32,5 @@ def run_hooks(node: Any, g: Any) -> Any:
     for hook in list(node._hooks or ()):
         replaced = hook(g)
         if replaced is not None:
-            g = replaced
+            g = node._hook_result(replaced, g)
     return g

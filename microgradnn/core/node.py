@@ -28,23 +28,18 @@ and ``_seed()``, the implicit ∂root/∂root of ``backward()`` with no argument
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from . import copying
 from .hooks import RemovableHandle
 from .modes import _departures, _modes
-from .order import topological_order
+from .order import stamp, topological_order
 from .sweep import sweep
 
 __all__ = ["Node", "node_maker", "stamp"]
 
 N = TypeVar("N", bound="Node")
-
-# Every node, and every in-place change of a Tensor, takes the next number. Creation order is
-# a topological order: a node's parents always exist before it does.
-stamp: Callable[[], int] = itertools.count().__next__
-
 
 class Node:
     """A value in a computation graph.
@@ -104,13 +99,32 @@ class Node:
         raise TypeError(f"{type(self).__name__} has no implicit starting gradient; "
                         "pass backward(gradient=...)")
 
-    @staticmethod
-    def _own_grad(g: Any) -> Any:
+    def _own_grad(self, g: Any) -> Any:
         """A leaf's gradient as an object the leaf may keep and change (default: as is)."""
         return g
 
     def _check_gradient(self, gradient: Any) -> Any:
         return gradient
+
+    def _hook_result(self, replaced: Any, g: Any) -> Any:
+        """What a hook returned, checked against the gradient it was given (default: as is)."""
+        return replaced
+
+    def _check_hookable(self) -> None:
+        """Raise if a hook on this node could never fire (default: every node can)."""
+
+    def _restored(self) -> None:
+        """Called when a copy or an unpickled node has its slots (default: nothing more)."""
+
+    # -- pickle and copy (see :mod:`microgradnn.core.copying`) ----------------------------
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        return copying.reduce_node(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        copying.restore_node(self, state)
+
+    def __copy__(self) -> Any:
+        return copying.shallow_copy(self)
 
     # -- shared behaviour -----------------------------------------------------------
     @property
@@ -133,19 +147,21 @@ class Node:
         """The name if it has one, else the op, for messages."""
         return self.name or (f"<{self.op}>" if self.op else "<leaf>")
 
-    def backward(self, gradient: Any = None) -> None:
+    def backward(self, gradient: Any = None, retain_graph: bool | None = None) -> None:
         """Sweep the graph behind this node, filling in every node's ``grad``.
 
         Intermediate nodes get this pass's ∂self/∂node; leaves accumulate into what they
         already hold (``zero_grad()`` sets them back to ``None``). If the pass raises (an
         anomaly, a hook), leaves keep the gradients they held before it.
+        ``retain_graph`` is accepted for PyTorch users and changes nothing: a graph here is
+        always kept, so backward may run through it again.
         """
         seed = self._seed() if gradient is None else self._check_gradient(gradient)
         for leaf, before, now in sweep(topological_order(self), self, seed):
             if now is None:
                 leaf.grad = before
             else:
-                leaf.grad = leaf._own_grad(now) if before is None else before + now
+                leaf.grad = leaf._own_grad(now if before is None else before + now)
 
     def zero_grad(self) -> None:
         """Forget this node's gradient (``grad`` becomes ``None``)."""
@@ -159,6 +175,7 @@ class Node:
         """
         if not callable(hook):
             raise TypeError(f"register_hook expects a callable, got {type(hook).__name__}")
+        self._check_hookable()
         if self._hooks is None:
             self._hooks = []
         self._hooks.append(hook)

@@ -1,16 +1,21 @@
-"""The topological order of a graph: every node a root depends on, parents first."""
+"""Creation order and the topological order of a graph: every node a root depends on,
+parents first."""
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from .node import Node
 
-__all__ = ["topological_order"]
+__all__ = ["stamp", "topological_order"]
 
+# Every node, and every in-place change of a Tensor, takes the next number (its ``_order``).
 # Creation order is a topological order: a node's parents always exist before it does.
+stamp: Callable[[], int] = itertools.count().__next__
 _creation_order = attrgetter("_order")
 
 

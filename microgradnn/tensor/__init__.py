@@ -2,7 +2,9 @@
 
 | module        | what it holds                                                          |
 |---------------|------------------------------------------------------------------------|
-| ``tensor``    | the ``Tensor`` class: the node protocol, array facts, one method per op |
+| ``node``      | the ``Tensor`` class: the node protocol, array facts, one method per op |
+| ``spellings`` | PyTorch's names (view, clone, astype, …) and the in-place operators     |
+| ``factories`` | ``mg.tensor``, ``zeros``, ``ones``, ``rand``, ``randn``, ``arange``      |
 | ``ops``       | the op table: each op's forward, one VJP per argument, what it reads   |
 | ``apply``     | the one wrapper running every op: operands, unbroadcast, dtype casts    |
 | ``functions`` | ``concatenate``, ``stack``, ``where``, ``maximum``, in-place changes    |
@@ -15,7 +17,9 @@
 from __future__ import annotations
 
 from .apply import unbroadcast
+from .factories import arange, manual_seed, ones, rand, randn, zeros
 from .functions import concatenate, maximum, stack, where
-from .tensor import ArrayLike, Tensor
+from .node import ArrayLike, Tensor
 
-__all__ = ["ArrayLike", "Tensor", "concatenate", "maximum", "stack", "unbroadcast", "where"]
+__all__ = ["ArrayLike", "Tensor", "arange", "concatenate", "manual_seed", "maximum", "ones",
+           "rand", "randn", "stack", "unbroadcast", "where", "zeros"]

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import is_anomaly_enabled, node_maker
+from ..core import AnomalyError, Node, is_anomaly_enabled, node_maker
 from . import kernels
 from .dtypes import F64, FLOATS, as_array
 from .versions import check_unchanged
@@ -155,10 +155,17 @@ def operand(x: Any, op: str) -> Any:
         return x
     if isinstance(x, _Tensor):
         return x
-    if isinstance(x, numbers.Real):  # bool, NumPy scalars, fractions
-        return float(x) if isinstance(x, bool | int) else x
+    if isinstance(x, numbers.Real):  # bool, NumPy scalars, fractions, long doubles
+        # a Python float: NumPy treats it as a weak scalar, so float32 data stays float32,
+        # and a Fraction or np.longdouble cannot turn the result into object or float128
+        return float(x)
     if isinstance(x, _ndarray | list | tuple | np.generic):
         return as_array(x, None, f"{op}: constant operand")
+    if isinstance(x, Node):  # a Scalar: the two engines build separate graphs
+        raise TypeError(f"{op}: cannot combine a Tensor with a {type(x).__name__} "
+                        f"({x.label()}); Scalar and Tensor graphs are separate — use "
+                        "Tensors throughout (mg.Tensor(s.data) for a Scalar's value) or "
+                        "Scalars throughout")
     raise TypeError(f"{op}: unsupported operand {x!r:.60} of type {type(x).__name__}; "
                     "expected a Tensor, a real number or an array of real numbers")
 
@@ -195,7 +202,7 @@ def result(data: Any, parents: tuple, op: Op, ctx: Any, requires_grad: bool,
         out = _make(data, op.name, parents)
     else:  # no edges; anomaly mode still names the inputs
         if is_anomaly_enabled():
-            _Tensor._check_forward(data, op.name, parents)
+            check_forward(data, op.name, parents)
         out = _make(data, op.name, None)
     out._vc = None
     out._cast = cast
@@ -258,7 +265,31 @@ def nary(op: Nary, items: list, data: np.ndarray, *params: Any) -> Any:
     return result(data, parents, op, (at, params), requires_grad, cast)
 
 
+def check_forward(data: Any, op: str, inputs: tuple[Any, ...]) -> None:
+    """In anomaly mode: a non-finite output raises, naming the op and any input that was
+    non-finite already."""
+    finite = _Tensor._is_finite
+    if finite(data):
+        return
+    names = ", ".join(p.label() for p in inputs) or "constants"
+    bad = [p.label() for p in inputs if not finite(p.data)]
+    where = (f"input {', '.join(bad)} already held a non-finite value" if bad
+             else "every input was finite" if inputs else "none of them is a Tensor")
+    raise AnomalyError(f"forward of {op!r} produced a non-finite value (nan or inf) from "
+                       f"inputs ({names}); {where}")
+
+
 # --------------------------------------------------------------------------- backward
+def hook_result(t: Any, replaced: Any, g: Any) -> np.ndarray:
+    """A hook's gradient as an array of the gradient's shape (a Tensor gives its data)."""
+    what = f"hook on {t.label()}"
+    r = as_array(value(replaced), g.dtype, what)
+    if r.shape != g.shape:
+        raise RuntimeError(f"{what} returned a gradient of shape {r.shape}; expected "
+                           f"{g.shape}, the shape of the gradient it was given")
+    return r
+
+
 def careful_vjp(node: Any, g: Any, parents: tuple) -> Sequence[Any]:
     """node's rule, after checking that nothing its VJPs read changed since the forward
     pass, with each contribution cast to its parent's dtype where they differ."""

@@ -11,7 +11,7 @@ from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 
 from . import apply
 
-__all__ = ["Axis", "axes_of", "axis_of", "checked_index"]
+__all__ = ["Axis", "axes_of", "axis_of", "checked_index", "dim_of", "spelled"]
 
 Axis = int | Sequence[int] | None
 
@@ -29,9 +29,11 @@ def axes_of(node: Any, axis: Axis, op: str, nonempty: bool = False) -> tuple[int
             raise ValueError(f"{op}: axis {axis!r} is not valid for {node.label()} of shape "
                              f"{node.data.shape}; expected an int or a tuple of distinct ints "
                              f"in [{-ndim}, {ndim})") from None
-    if nonempty and node.data.size == 0:
-        raise ValueError(f"{op}: {node.label()} is empty (shape {node.data.shape}); "
-                         "expected at least one element")
+    shape = node.data.shape
+    empty = [i for i in axes if shape[i] == 0] if nonempty else []
+    if empty:  # only reducing an empty axis fails; over the others the result is empty
+        raise ValueError(f"{op}: {node.label()} has no elements along axis {empty[0]} "
+                         f"(shape {shape}); expected at least one element to take the {op} of")
     return axes
 
 
@@ -54,3 +56,28 @@ def checked_index(index: Any) -> Any:
                 "1.0/0.0, so a mask would pick positions 1 and 0); index with a NumPy array "
                 "instead: t.data.astype(bool) for a mask, t.data.astype(int) for positions")
     return index
+
+
+def spelled(axis: Any, keepdims: bool, dim: Any, keepdim: bool | None, op: str,
+            default: Any = None) -> tuple[Any, bool]:
+    """(axis, keepdims) from NumPy's spelling or PyTorch's (``dim=``, ``keepdim=``); giving
+    both spellings of one argument is an error."""
+    if dim is not None:
+        if axis is not default:
+            raise TypeError(f"{op}: got both axis={axis!r} and dim={dim!r}; give one of them "
+                            "(dim= is PyTorch's name for axis=)")
+        axis = dim
+    if keepdim is not None:
+        if keepdims:
+            raise TypeError(f"{op}: got both keepdims and keepdim; give one of them")
+        keepdims = bool(keepdim)
+    return axis, keepdims
+
+
+def dim_of(node: Any, dim: Any, ndim: int, op: str) -> int:
+    """PyTorch's ``dim`` as a non-negative int below ``ndim``, or an error naming it."""
+    try:
+        return normalize_axis_index(dim, ndim)
+    except (np.exceptions.AxisError, TypeError):
+        raise ValueError(f"{op}: dim {dim!r} is not valid for {node.label()} of shape "
+                         f"{node.data.shape}; expected an int in [{-ndim}, {ndim})") from None

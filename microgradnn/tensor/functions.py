@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +57,9 @@ def stack(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
 def _join(tensors: Sequence[ArrayLike], axis: int, op: ops.Nary, fails: str,
           expected: str) -> tuple[list, list[np.ndarray], np.ndarray, int]:
     """The forward half shared by concatenate and stack, with one error message for both."""
+    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
+        raise TypeError(f"{op.name}: axis must be an int, got {axis!r}; expected the axis to "
+                        "join along (flatten first, t.reshape(-1), to join flat)")
     items = [operand(x, op.name) for x in tensors]
     arrays = [np.asarray(value(x)) for x in items]
     try:
@@ -69,8 +73,9 @@ def _join(tensors: Sequence[ArrayLike], axis: int, op: ops.Nary, fails: str,
 
 def change_in_place(t: Tensor, op: str, fn: Any, other: Any) -> Tensor:
     """Apply ``fn(t.data, value)`` in place: only on a leaf that needs no gradient, or with
-    grad mode off; each change bumps the version (a backward that needs the old values then
-    raises)."""
+    grad mode off (an optimiser's step); each change bumps the version (a backward that needs
+    the old values then raises). Writing a node that requires grad into a Tensor in place is
+    refused while grad mode is on: the write would drop that node's gradient path."""
     if not t.is_leaf:
         raise RuntimeError(
             f"{op}: {t.label()} is an intermediate node (output of {t.op!r}); "
@@ -79,6 +84,11 @@ def change_in_place(t: Tensor, op: str, fn: Any, other: Any) -> Tensor:
         raise RuntimeError(
             "a leaf Variable that requires grad is being used in an in-place operation "
             f"({op} on {t.label()}); update it inside mg.no_grad() or use x = x + y")
+    if is_tensor(other) and other.requires_grad and is_grad_enabled():
+        raise RuntimeError(
+            f"{op}: {other.label()} requires grad, but writing it into {t.label()} in "
+            "place would drop its gradient path; build a new node instead (x = x + w, "
+            "mg.where, mg.concatenate), or write inside mg.no_grad() to copy values only")
     try:
         fn(t.data, value(operand(other, op)))
     except ValueError as error:

@@ -128,7 +128,8 @@ def logsumexp(x: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
     """ln Σ e^x over axes, keeping them: m + ln Σ e^(x-m) with m the (finite) maximum."""
     m = x.max(axis=axes, keepdims=True) if x.size else np.zeros((1,) * x.ndim)
     m = np.where(np.isfinite(m), m, 0.0)
-    return np.log(np.exp(x - m).sum(axis=axes, keepdims=True)) + m
+    with np.errstate(divide="ignore"):  # an empty sum is 0: ln 0 = −inf, as NumPy/PyTorch
+        return np.log(np.exp(x - m).sum(axis=axes, keepdims=True)) + m
 
 
 @functools.lru_cache(maxsize=32)

@@ -112,6 +112,8 @@ def _logsumexp_vjp(g: Any, ans: Any, x: Any, axes: tuple[int, ...], keepdims: bo
 
 
 def _softmax(x: Any, ax: int) -> Any:
+    if x.size == 0:  # nothing to normalise: an empty result, as NumPy/PyTorch
+        return x.copy()
     e = np.exp(x - x.max(axis=ax, keepdims=True))
     e /= e.sum(axis=ax, keepdims=True)
     return e
@@ -151,6 +153,11 @@ def _index_vjp(g: Any, ans: Any, x: Any, index: Any) -> Any:
     return out
 
 
+# PyTorch's clone and astype/float/double: a copy in the graph, a cast whose gradient is cast
+# back to the input's dtype
+CLONE = Unary("clone", np.copy, (lambda g, ans, x: g,), ("",))
+ASTYPE = Unary("astype", lambda x, dtype: x.astype(dtype),
+               (lambda g, ans, x, dtype: np.asarray(g).astype(x.dtype, copy=False),), ("",))
 RESHAPE = Unary("reshape", lambda x, shape: x.reshape(shape),
                 (lambda g, ans, x, shape: np.reshape(g, x.shape),), ("",))
 TRANSPOSE = Unary("transpose", lambda x, perm, inverse: x.transpose(perm),
@@ -159,16 +166,20 @@ INDEX = Unary("index", lambda x, index: x[index], (_index_vjp,), ("",))
 
 UNARY = {op.name: op for op in (NEG, EXP, LOG, SQRT, TANH, SIGMOID, RELU, SOFTPLUS, ABS,
                                 CLIP, SUM, MEAN, MAX, MIN, LOGSUMEXP, SOFTMAX, LOG_SOFTMAX,
-                                RESHAPE, TRANSPOSE, INDEX)}
+                                CLONE, ASTYPE, RESHAPE, TRANSPOSE, INDEX)}
 
 
 # --------------------------------------------------------------------------- two arguments
 def _pow_vjp_base(g: Any, ans: Any, x: Any, y: Any) -> Any:
-    return g * y * x ** (y - 1.0)
+    """b·a^(b-1), 0 where b = 0, even at a = 0 (0·0^-1 is not nan)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return g * np.where(y == 0, 0.0, y * x ** (y - 1.0))
 
 
 def _pow_vjp_exponent(g: Any, ans: Any, x: Any, y: Any) -> Any:
-    return g * ans * np.log(np.where(x > 0, x, 1.0))  # a^b·ln a → 0 at a = 0, as PyTorch
+    """a^b·ln a: 0 at a = 0 for b ≥ 0, −inf there for b < 0 (PyTorch)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return g * np.where((x == 0) & (y >= 0), 0.0, ans * np.log(x))
 
 
 def _matmul(x: Any, y: Any) -> Any:

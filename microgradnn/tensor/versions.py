@@ -58,9 +58,19 @@ class Versions:
             del self.stamps[0]
         newest.stamp = now
 
+    def __reduce__(self) -> tuple:
+        # the stamps are numbers of this process (see microgradnn.core.copying): keep the count
+        return (_restored_versions, (self.count,))
+
     def changed_after(self, order: int) -> int:
         """How many of the kept changes came after the node numbered ``order``."""
         return sum(1 for s in self.stamps if s > order)
+
+
+def _restored_versions(count: int) -> Versions:
+    vc = Versions()
+    vc.count = count
+    return vc
 
 
 def versions(t: Any) -> Versions:

@@ -10,18 +10,18 @@ NumPy defer to us).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+import numbers
 from typing import Any, TypeAlias
 
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
-from ..core import AnomalyError, Node
-from . import apply, ops
+from ..core import Node
+from . import apply, ops, spellings
 from .apply import binary, careful_vjp, unary, value
-from .arguments import Axis, axes_of, axis_of, checked_index
-from .dtypes import F64, as_array
-from .functions import change_in_place, power
+from .arguments import Axis, axes_of, axis_of, checked_index, spelled
+from .dtypes import as_array
+from .functions import power
 from .versions import newest, share, view_of
 
 __all__ = ["ArrayLike", "Tensor"]
@@ -83,16 +83,7 @@ class Tensor(Node):
 
     @classmethod
     def _check_forward(cls, data: Any, op: str, inputs: tuple[Any, ...]) -> None:
-        """A non-finite output raises, naming the op and any input non-finite already."""
-        finite = cls._is_finite
-        if finite(data):
-            return
-        names = ", ".join(p.label() for p in inputs) or "constants"
-        bad = [p.label() for p in inputs if not finite(p.data)]
-        where = (f"input {', '.join(bad)} already held a non-finite value" if bad
-                 else "every input was finite" if inputs else "none of them is a Tensor")
-        raise AnomalyError(f"forward of {op!r} produced a non-finite value (nan or inf) from "
-                           f"inputs ({names}); {where}")
+        apply.check_forward(data, op, inputs)
 
     def _check_root(self) -> None:
         if not self.requires_grad:
@@ -109,10 +100,22 @@ class Tensor(Node):
                 "of that shape)")
         return np.array(1.0, dtype=self.data.dtype).reshape(self.data.shape)
 
-    @staticmethod
-    def _own_grad(g: np.ndarray) -> np.ndarray:
-        """Leaves keep writable arrays of their own (rules may return read-only views)."""
+    def _own_grad(self, g: Any) -> np.ndarray:
+        """Leaves keep writable arrays of their own in their own dtype: rules may return
+        read-only views, NumPy a np.float64 from 0-d operands, and float64 operands a
+        float64 gradient for a float32 leaf. (A plain ndarray: PyTorch's
+        ``x.grad.zero_()`` is ``x.grad.fill(0)`` here.)"""
+        if g.__class__ is not np.ndarray or g.dtype != self.data.dtype:
+            return np.array(g, dtype=self.data.dtype)
         return g if g.flags.writeable and g.flags.owndata else g.copy()
+
+    def _hook_result(self, replaced: Any, g: Any) -> np.ndarray:
+        return apply.hook_result(self, replaced, g)
+
+    def _check_hookable(self) -> None:
+        if not self.requires_grad:
+            raise RuntimeError(f"cannot register a hook on {self.label()}: it does not require "
+                               "grad, so no backward pass reaches it (requires_grad=True)")
 
     def _check_gradient(self, gradient: Any) -> np.ndarray:
         self._check_root()
@@ -120,7 +123,7 @@ class Tensor(Node):
         if g.shape != self.data.shape:
             raise RuntimeError(f"backward: gradient has shape {g.shape} but the output "
                                f"{self.label()} has shape {self.data.shape}; expected the same")
-        return g
+        return g.copy()  # the caller's array stays theirs: zeroing it later changes no grad
 
     # -- array-like facts ---------------------------------------------------------------
     @property
@@ -139,22 +142,6 @@ class Tensor(Node):
     def dtype(self) -> np.dtype:
         return self.data.dtype
 
-    def item(self) -> float:
-        """The value of a one-element Tensor as a Python float."""
-        if self.data.size != 1:
-            raise ValueError(f"item: {self.label()} has {self.data.size} elements (shape "
-                             f"{self.shape}); only a one-element Tensor converts to a float")
-        return float(self.data.reshape(-1)[0])
-
-    def numpy(self) -> np.ndarray:
-        """The data array itself (shared, not copied)."""
-        return self.data
-
-    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        if copy:
-            return np.array(self.data, dtype=dtype, copy=True)
-        return self.data if dtype is None else self.data.astype(dtype, copy=False)
-
     def detach(self) -> Tensor:
         """A new leaf sharing this data and its version, cut from the graph (no grad)."""
         return Tensor(self, name=self.name)
@@ -170,36 +157,15 @@ class Tensor(Node):
     def retain_grad(self) -> None:
         """Accepted for PyTorch users; every node keeps its grad (its δ) already."""
 
-    def __len__(self) -> int:
-        if not self.data.ndim:
-            raise TypeError(f"len() of a 0-d Tensor ({self.label()})")
-        return len(self.data)
+    # comparisons give plain boolean arrays (no gradient), == and != too, as in NumPy and
+    # PyTorch. Sets and dicts still find a node: they hash by identity and test identity
+    # before ==, and distinct nodes have distinct hashes.
+    def __eq__(self, other: object) -> np.ndarray:  # type: ignore[override]
+        return self.data == value(other)
 
-    def __iter__(self) -> Iterator[Tensor]:
-        return (self[i] for i in range(len(self)))
+    def __ne__(self, other: object) -> np.ndarray:  # type: ignore[override]
+        return self.data != value(other)
 
-    def __float__(self) -> float:
-        return self.item()
-
-    def __bool__(self) -> bool:
-        if self.data.size != 1:
-            raise ValueError(f"the truth value of {self.label()} with {self.data.size} "
-                             "elements is ambiguous; use .data.any() or .data.all()")
-        return bool(self.data.reshape(-1)[0])
-
-    def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", threshold=40, precision=6,
-                               prefix="Tensor(")
-        extra = "".join([
-            f", dtype={self.data.dtype}" if self.data.dtype != F64 else "",
-            ", requires_grad=True" if self.requires_grad else "",
-            f", name={self.name!r}" if self.name else "",
-            f", op={self.op!r}" if self.op else "",
-        ])
-        return f"Tensor({body}{extra})"
-
-    # comparisons give plain boolean arrays (no gradient); == stays identity (nodes are
-    # kept in sets and dicts)
     def __lt__(self, other: ArrayLike) -> np.ndarray:
         return self.data < value(other)
 
@@ -306,39 +272,59 @@ class Tensor(Node):
         """a clipped to [min, max]; ∂/∂a = 1 where min ≤ a ≤ max, else 0 (as PyTorch)."""
         if min is None and max is None:
             raise ValueError(f"clip: give min, max or both for {self.label()}")
+        for bound, v in (("min", min), ("max", max)):
+            if v is not None and (isinstance(v, bool) or not isinstance(v, numbers.Real)):
+                raise TypeError(f"clip: {bound} must be a number or None, got "
+                                f"{type(v).__name__}; for bounds that are Tensors use "
+                                "mg.maximum and mg.where")
         return unary(ops.CLIP, self, min, max)
 
     # -- reductions -----------------------------------------------------------------------
-    def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    # (reductions take PyTorch's dim=/keepdim= too)
+    def sum(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+            keepdim: bool | None = None) -> Tensor:
         """Σ a over axis; ∂/∂a_i = 1 (g repeated along the summed axes)."""
+        if dim is not None or keepdim is not None:
+            axis, keepdims = spelled(axis, keepdims, dim, keepdim, "sum")
         if axis is None and not keepdims:  # the common case: everything, to a number
             return unary(ops.SUM, self, None, False, 1.0)
         return unary(ops.SUM, self, axes_of(self, axis, "sum"), keepdims, 1.0)
 
-    def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    def mean(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+             keepdim: bool | None = None) -> Tensor:
         """Σ a / n over axis; ∂/∂a_i = 1/n."""
+        axis, keepdims = spelled(axis, keepdims, dim, keepdim, "mean")
         axes = axes_of(self, axis, "mean")
         n = math.prod([self.data.shape[i] for i in axes])
         return unary(ops.MEAN, self, axes, keepdims, 1.0 / n if n else np.nan)
 
-    def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        """max of a over axis; ∂/∂a_i = 1/k for the k entries equal to the max, else 0."""
+    def max(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+            keepdim: bool | None = None) -> Tensor:
+        """max of a over axis; ∂/∂a_i = 1/k for the k entries equal to the max, else 0.
+        (A Tensor of the maxima also with ``dim=``; PyTorch's indices are ``argmax``.)"""
+        axis, keepdims = spelled(axis, keepdims, dim, keepdim, "max")
         return unary(ops.MAX, self, np.max, axes_of(self, axis, "max", nonempty=True), keepdims)
 
-    def min(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    def min(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+            keepdim: bool | None = None) -> Tensor:
         """min of a over axis; ∂/∂a_i = 1/k for the k entries equal to the min, else 0."""
+        axis, keepdims = spelled(axis, keepdims, dim, keepdim, "min")
         return unary(ops.MIN, self, np.min, axes_of(self, axis, "min", nonempty=True), keepdims)
 
-    def logsumexp(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    def logsumexp(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+                  keepdim: bool | None = None) -> Tensor:
         """ln Σ e^a over axis, computed as m + ln Σ e^(a-m); ∂/∂a_i = e^(a_i - out)."""
+        axis, keepdims = spelled(axis, keepdims, dim, keepdim, "logsumexp")
         return unary(ops.LOGSUMEXP, self, axes_of(self, axis, "logsumexp"), keepdims)
 
-    def softmax(self, axis: int = -1) -> Tensor:
+    def softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
         """s = e^a / Σ e^a along axis; ∂/∂a = s ⊙ (g - Σ g ⊙ s)."""
+        axis = spelled(axis, False, dim, None, "softmax", -1)[0]
         return unary(ops.SOFTMAX, self, axis_of(self, axis, "softmax"))
 
-    def log_softmax(self, axis: int = -1) -> Tensor:
+    def log_softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
         """a - logsumexp(a) along axis; ∂/∂a = g - softmax(a) Σ g."""
+        axis = spelled(axis, False, dim, None, "log_softmax", -1)[0]
         return unary(ops.LOG_SOFTMAX, self, axis_of(self, axis, "log_softmax"))
 
     # -- shapes (views share the version counter of the array they view) ------------------
@@ -388,25 +374,32 @@ class Tensor(Node):
 
     # -- in place: only on leaves that need no gradient, or with grad mode off; each change
     # bumps the version (a backward that needs the old values then raises) --------------
-    def __setitem__(self, index: Any, value: ArrayLike) -> None:
-        def put(x: np.ndarray, v: Any) -> None:
-            x[checked_index(index)] = v
-        change_in_place(self, "__setitem__", put, value)
-
-    def __iadd__(self, other: ArrayLike) -> Tensor:
-        return change_in_place(self, "+=", lambda x, v: np.add(x, v, out=x), other)
-
-    def __isub__(self, other: ArrayLike) -> Tensor:
-        return change_in_place(self, "-=", lambda x, v: np.subtract(x, v, out=x), other)
-
-    def __imul__(self, other: ArrayLike) -> Tensor:
-        return change_in_place(self, "*=", lambda x, v: np.multiply(x, v, out=x), other)
-
-    def __itruediv__(self, other: ArrayLike) -> Tensor:
-        return change_in_place(self, "/=", lambda x, v: np.true_divide(x, v, out=x), other)
-
-    def __ipow__(self, other: ArrayLike) -> Tensor:
-        return change_in_place(self, "**=", lambda x, v: np.power(x, v, out=x), other)
+    # -- PyTorch's spellings and the in-place operators (tensor/spellings.py) --------------
+    view = spellings.view
+    flatten = spellings.flatten
+    unsqueeze = spellings.unsqueeze
+    squeeze = spellings.squeeze
+    clone = spellings.clone
+    astype = spellings.astype
+    float = spellings.float_
+    double = spellings.double
+    tolist = spellings.tolist
+    item = spellings.item
+    numpy = spellings.numpy
+    __array__ = spellings.array
+    __len__ = spellings.length
+    __iter__ = spellings.iterate
+    __float__ = spellings.to_float
+    __bool__ = spellings.to_bool
+    __repr__ = spellings.representation
+    argmax = spellings.argmax
+    argmin = spellings.argmin
+    __setitem__ = spellings.setitem
+    __iadd__ = spellings.iadd
+    __isub__ = spellings.isub
+    __imul__ = spellings.imul
+    __itruediv__ = spellings.idiv
+    __ipow__ = spellings.ipow
 
 
 apply.bind(Tensor)
