@@ -57,7 +57,7 @@ def test_out_that_is_a_file(tmp_path: Path) -> None:
 def test_caret_is_explained_as_power() -> None:
     result = run("render", "x^2", "--var", "x=3")
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "operator ^ (for a power write **, as in x**2)" in result.stderr
+    assert "operator BitXor (^): for a power write **, as in x**2" in result.stderr
 
 
 @pytest.mark.parametrize(("args", "what"), [

@@ -103,9 +103,11 @@ def evaluate(text: str, variables: Mapping[str, float]) -> Scalar:
             return _named(FUNCTIONS[func.id](scalar), node)
         what = type(node).__name__
         if isinstance(node, ast.BinOp):
-            what = f"operator {_SYMBOLS.get(type(node.op), type(node.op).__name__)}"
+            what = f"operator {type(node.op).__name__}"
+            if type(node.op) in _SYMBOLS:
+                what += f" ({_SYMBOLS[type(node.op)]})"
             if isinstance(node.op, ast.BitXor):
-                what += " (for a power write **, as in x**2)"
+                what += ": for a power write **, as in x**2"
         raise ExpressionError(source, getattr(node, "col_offset", 0),
                               f"unsupported syntax: {what} (allowed: numbers, variables, "
                               "+ - * / **, and " + ", ".join(sorted(FUNCTIONS)) + ")")
