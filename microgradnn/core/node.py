@@ -182,8 +182,7 @@ class Node:
         return RemovableHandle(self, hook)
 
 
-def node_maker(cls: type[N], finish: Callable[[N, bool], None] | None = None
-               ) -> Callable[..., N]:
+def node_maker(cls: type[N], flag: str | None = None) -> Callable[..., N]:
     """The one constructor of op outputs, made once per node type.
 
     ``make(data, op, a, da=None, b=None, db=None)`` returns a new ``cls`` node holding
@@ -191,9 +190,8 @@ def node_maker(cls: type[N], finish: Callable[[N, bool], None] | None = None
     (and ``db``), or with ``da = None`` for a node type whose ``_vjp`` states the rule (see
     the module docstring); ``a = None`` makes a node with no edges. With grad mode off the
     node records no edges; in anomaly mode a non-finite output raises through
-    ``cls._check_forward`` before anything is recorded. ``finish(node, recorded)``, if the
-    node type gives one, is called last with whether the edges were recorded (Tensor sets
-    ``requires_grad`` from it).
+    ``cls._check_forward`` before anything is recorded. ``flag``, if the node type names
+    one (Tensor: ``"requires_grad"``), is set to whether the edges were recorded.
 
     One closure per node type, so that an op pays a single call for its node (the Scalar
     engine makes ~65,000 nodes a step in benchmarks/bench_scalar.py; a ``record`` argument
@@ -220,8 +218,8 @@ def node_maker(cls: type[N], finish: Callable[[N, bool], None] | None = None
         out._da = da
         out._b = b
         out._db = db
-        if finish is not None:
-            finish(out, a is not None)
+        if flag:
+            setattr(out, flag, a is not None)  # a builtin call: no Python frame per op
         return out
 
     return make

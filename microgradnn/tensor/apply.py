@@ -51,15 +51,12 @@ def bind(tensor_class: type) -> None:
     """Give this module the Tensor class and the core's constructor for it."""
     global _Tensor, _make
     _Tensor = tensor_class
-    _make = node_maker(tensor_class, _set_requires_grad)
-
-
-def _set_requires_grad(out: Any, recorded: bool) -> None:
-    out.requires_grad = recorded  # an op's output requires grad when it has edges
+    _make = node_maker(tensor_class, "requires_grad")  # an op's output requires grad when
+    # it has edges
 
 
 # --------------------------------------------------------------------------- op entries
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class Op:
     """One op: ``name`` (shown in graphs and errors), ``forward(*values, *params)`` on
     arrays, ``vjps``: one ``vjp(g, ans, *values, *params)`` per argument giving ∂root/∂arg
@@ -73,12 +70,28 @@ class Op:
     reads: tuple[str, ...]
     explain: Callable[..., None] | None = None  # raises a clear error when forward fails
 
+    def __post_init__(self) -> None:
+        _TABLE.setdefault((type(self).__name__, self.name), self)  # the first entry of a name
+
+    def __reduce__(self) -> tuple:
+        # pickled by name (its VJPs may be lambdas): a pickled graph finds the same entry
+        return (_entry, (type(self).__name__, self.name))
+
     def backward(self, node: Any, g: Any, parents: tuple) -> Sequence[Any]:
         raise NotImplementedError
 
 
+_TABLE: dict[tuple[str, str], Op] = {}
+
+
+def _entry(kind: str, name: str) -> Op:
+    return _TABLE[kind, name]
+
+
 class Unary(Op):
     """One Tensor argument and fixed parameters; ctx = (x, params)."""
+
+    __slots__ = ()
 
     def backward(self, node: Any, g: Any, parents: tuple) -> Sequence[Any]:
         x, params = node._ctx
@@ -93,6 +106,8 @@ class Binary(Op):
     """Two arguments, each a Tensor or a constant, broadcast against each other;
     ctx = (x, y, shape of a or None, shape of b or None, which operands are nodes, params).
     A shape is None when that operand needs no gradient: its VJP is never called."""
+
+    __slots__ = ()
 
     def backward(self, node: Any, g: Any, parents: tuple) -> Sequence[Any]:
         x, y, sa, sb, nodes, params = node._ctx
@@ -118,6 +133,8 @@ class Binary(Op):
 class Nary(Op):
     """Any number of arguments (concatenate, stack); ``vjps[0](g, ans, i, *params)`` gives
     ∂root/∂argument i; ctx = (positions of the nodes among the arguments, params)."""
+
+    __slots__ = ()
 
     def backward(self, node: Any, g: Any, parents: tuple) -> Sequence[Any]:
         at, params = node._ctx
@@ -214,14 +231,15 @@ def result(data: Any, parents: tuple, op: Op, ctx: Any, requires_grad: bool,
     return out
 
 
-def unary(op: Unary, t: Any, *params: Any) -> Any:
-    """Run a one-argument op on Tensor ``t``."""
+def unary(op: Unary, t: Any, params: tuple = ()) -> Any:
+    """Run a one-argument op on Tensor ``t`` with its parameters (a tuple, not varargs: a
+    call with ``*params`` costs every op)."""
     x = t.data
-    return result(op.forward(x, *params), (t,), op, (x, params), t.requires_grad,
-                  x.dtype is not F64)
+    data = op.forward(x, *params) if params else op.forward(x)
+    return result(data, (t,), op, (x, params), t.requires_grad, x.dtype is not F64)
 
 
-def binary(op: Binary, a: Any, b: Any, *params: Any) -> Any:
+def binary(op: Binary, a: Any, b: Any, params: tuple = ()) -> Any:
     """Run a two-argument op; at least one of a, b is a Tensor, the other may be a constant."""
     ca, cb = a.__class__, b.__class__
     if ca is _Tensor and cb is _Tensor:  # the hot path
@@ -243,7 +261,7 @@ def binary(op: Binary, a: Any, b: Any, *params: Any) -> Any:
         parents = (a, b) if ta and tb else (a,) if ta else (b,) if tb else ()
         nodes = BOTH if ta and tb else ONLY_A if ta else ONLY_B
     try:
-        data = op.forward(x, y, *params)
+        data = op.forward(x, y, *params) if params else op.forward(x, y)
     except ValueError:
         if op.explain is not None:
             op.explain(a, b, x, y, *params)

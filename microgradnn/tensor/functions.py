@@ -37,7 +37,7 @@ def maximum(a: ArrayLike, b: ArrayLike) -> Tensor:
 
 def where(condition: Any, a: ArrayLike, b: ArrayLike) -> Tensor:
     """a where condition holds, else b; ∂/∂a = g where condition, ∂/∂b = g elsewhere."""
-    return binary(ops.WHERE, a, b, np.asarray(value(condition), dtype=bool))
+    return binary(ops.WHERE, a, b, (np.asarray(value(condition), dtype=bool),))
 
 
 def concatenate(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:

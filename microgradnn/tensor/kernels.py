@@ -76,8 +76,9 @@ def softplus(x: np.ndarray) -> Any:
     return t
 
 
-def sigmoid_vjp(g: Any, s: Any) -> Any:
-    """g·σ'(a) = g·s(1 - s) from the output s = σ(a); on arrays in place on one temporary."""
+def sigmoid_vjp(g: Any, s: Any, x: Any = None) -> Any:
+    """g·σ'(a) = g·s(1 - s) from the output s = σ(a); on arrays in place on one temporary.
+    (The op table's VJP itself: (g, ans, x).)"""
     if s.__class__ is _ndarray and g.__class__ is _ndarray:
         d = 1.0 - s  # a fresh array: the in-place steps below touch nothing else
         d *= s
@@ -86,8 +87,9 @@ def sigmoid_vjp(g: Any, s: Any) -> Any:
     return g * s * (1.0 - s)
 
 
-def softplus_vjp(g: Any, x: Any) -> Any:
-    """g·softplus'(a) = g·σ(a); on arrays through the stable :func:`sigmoid`, in place."""
+def softplus_vjp(g: Any, ans: Any, x: Any) -> Any:
+    """g·softplus'(a) = g·σ(a); on arrays through the stable :func:`sigmoid`, in place.
+    (The op table's VJP itself: (g, ans, x).)"""
     if x.__class__ is _ndarray and g.__class__ is _ndarray:
         d = sigmoid(x)
         d *= g
@@ -107,16 +109,14 @@ def mm(x: Any, y: Any) -> Any:
     return _dot(x, y)
 
 
-def spread(g: Any, shape: tuple[int, ...]) -> Any:
-    """g (with the summed axes kept, as size 1) repeated to ``shape``: the backward of a sum.
+def spread(g: Any, shape: tuple[int, ...], size: int) -> Any:
+    """g (with the summed axes kept, as size 1) repeated to ``shape`` (``size`` entries): the
+    backward of a sum.
 
     Large results are a read-only broadcast view (see ``BROADCAST_VIEW_MIN``; a leaf copies
     it into a gradient of its own), small ones a filled array."""
     if g.__class__ is not _ndarray:
         return g + np.zeros(shape)
-    size = 1
-    for n in shape:
-        size *= n
     if size >= BROADCAST_VIEW_MIN:
         return np.broadcast_to(g, shape)
     out = np.empty(shape, dtype=g.dtype)

@@ -219,7 +219,7 @@ class Tensor(Node):
     def __pow__(self, other: ArrayLike) -> Tensor:
         """a ** b; ∂/∂a = b·a^(b-1), and for a Tensor exponent ∂/∂b = a^b·ln a (a ≥ 0)."""
         if other.__class__ is int or other.__class__ is float:
-            return unary(ops.POW_NUMBER, self, other)
+            return unary(ops.POW_NUMBER, self, (other,))
         return power(self, other)
 
     def __rpow__(self, other: ArrayLike) -> Tensor:
@@ -277,7 +277,7 @@ class Tensor(Node):
                 raise TypeError(f"clip: {bound} must be a number or None, got "
                                 f"{type(v).__name__}; for bounds that are Tensors use "
                                 "mg.maximum and mg.where")
-        return unary(ops.CLIP, self, min, max)
+        return unary(ops.CLIP, self, (min, max))
 
     # -- reductions -----------------------------------------------------------------------
     # (reductions take PyTorch's dim=/keepdim= too)
@@ -287,8 +287,8 @@ class Tensor(Node):
         if dim is not None or keepdim is not None:
             axis, keepdims = spelled(axis, keepdims, dim, keepdim, "sum")
         if axis is None and not keepdims:  # the common case: everything, to a number
-            return unary(ops.SUM, self, None, False, 1.0)
-        return unary(ops.SUM, self, axes_of(self, axis, "sum"), keepdims, 1.0)
+            return unary(ops.SUM, self, (None, False, 1.0))
+        return unary(ops.SUM, self, (axes_of(self, axis, "sum"), keepdims, 1.0))
 
     def mean(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
              keepdim: bool | None = None) -> Tensor:
@@ -296,36 +296,36 @@ class Tensor(Node):
         axis, keepdims = spelled(axis, keepdims, dim, keepdim, "mean")
         axes = axes_of(self, axis, "mean")
         n = math.prod([self.data.shape[i] for i in axes])
-        return unary(ops.MEAN, self, axes, keepdims, 1.0 / n if n else np.nan)
+        return unary(ops.MEAN, self, (axes, keepdims, 1.0 / n if n else np.nan))
 
     def max(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
             keepdim: bool | None = None) -> Tensor:
         """max of a over axis; ∂/∂a_i = 1/k for the k entries equal to the max, else 0.
         (A Tensor of the maxima also with ``dim=``; PyTorch's indices are ``argmax``.)"""
         axis, keepdims = spelled(axis, keepdims, dim, keepdim, "max")
-        return unary(ops.MAX, self, np.max, axes_of(self, axis, "max", nonempty=True), keepdims)
+        return unary(ops.MAX, self, (np.max, axes_of(self, axis, "max", nonempty=True), keepdims))
 
     def min(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
             keepdim: bool | None = None) -> Tensor:
         """min of a over axis; ∂/∂a_i = 1/k for the k entries equal to the min, else 0."""
         axis, keepdims = spelled(axis, keepdims, dim, keepdim, "min")
-        return unary(ops.MIN, self, np.min, axes_of(self, axis, "min", nonempty=True), keepdims)
+        return unary(ops.MIN, self, (np.min, axes_of(self, axis, "min", nonempty=True), keepdims))
 
     def logsumexp(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
                   keepdim: bool | None = None) -> Tensor:
         """ln Σ e^a over axis, computed as m + ln Σ e^(a-m); ∂/∂a_i = e^(a_i - out)."""
         axis, keepdims = spelled(axis, keepdims, dim, keepdim, "logsumexp")
-        return unary(ops.LOGSUMEXP, self, axes_of(self, axis, "logsumexp"), keepdims)
+        return unary(ops.LOGSUMEXP, self, (axes_of(self, axis, "logsumexp"), keepdims))
 
     def softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
         """s = e^a / Σ e^a along axis; ∂/∂a = s ⊙ (g - Σ g ⊙ s)."""
         axis = spelled(axis, False, dim, None, "softmax", -1)[0]
-        return unary(ops.SOFTMAX, self, axis_of(self, axis, "softmax"))
+        return unary(ops.SOFTMAX, self, (axis_of(self, axis, "softmax"),))
 
     def log_softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
         """a - logsumexp(a) along axis; ∂/∂a = g - softmax(a) Σ g."""
         axis = spelled(axis, False, dim, None, "log_softmax", -1)[0]
-        return unary(ops.LOG_SOFTMAX, self, axis_of(self, axis, "log_softmax"))
+        return unary(ops.LOG_SOFTMAX, self, (axis_of(self, axis, "log_softmax"),))
 
     # -- shapes (views share the version counter of the array they view) ------------------
     def reshape(self, *shape: Any) -> Tensor:
@@ -333,7 +333,7 @@ class Tensor(Node):
         if len(shape) == 1 and isinstance(shape[0], tuple | list):
             shape = tuple(shape[0])
         try:
-            return view_of(self, unary(ops.RESHAPE, self, shape))
+            return view_of(self, unary(ops.RESHAPE, self, (shape,)))
         except (ValueError, TypeError):
             raise ValueError(f"reshape: cannot reshape {self.label()} of shape {self.data.shape} "
                              f"({self.data.size} elements) into {shape}") from None
@@ -346,7 +346,7 @@ class Tensor(Node):
         try:
             perm = tuple(normalize_axis_index(a, ndim) for a in axes) if axes else tuple(
                 range(ndim))[::-1]
-            out = unary(ops.TRANSPOSE, self, perm, tuple(np.argsort(perm)))
+            out = unary(ops.TRANSPOSE, self, (perm, tuple(np.argsort(perm))))
         except (ValueError, TypeError, np.exceptions.AxisError):
             raise ValueError(f"transpose: axes {axes} are not a permutation of the "
                              f"{self.data.ndim} axes of {self.label()}") from None
@@ -366,7 +366,7 @@ class Tensor(Node):
         ``t.data.astype(bool)`` for a mask, ``t.data.astype(int)`` for positions."""
         index = checked_index(index)
         try:
-            out = unary(ops.INDEX, self, index)
+            out = unary(ops.INDEX, self, (index,))
         except (IndexError, ValueError, TypeError) as error:
             raise IndexError(f"index {index!r:.80} does not fit {self.label()} of shape "
                              f"{self.data.shape}: {error}") from None

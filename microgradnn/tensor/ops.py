@@ -51,13 +51,11 @@ EXP = Unary("exp", np.exp, (lambda g, ans, x: g * ans,), ("ans",))
 LOG = Unary("log", np.log, (lambda g, ans, x: g / x,), ("x",))
 SQRT = Unary("sqrt", np.sqrt, (lambda g, ans, x: g / (2.0 * ans),), ("ans",))
 TANH = Unary("tanh", np.tanh, (lambda g, ans, x: g * (1.0 - ans * ans),), ("ans",))
-SIGMOID = Unary("sigmoid", kernels.sigmoid, (lambda g, ans, x: kernels.sigmoid_vjp(g, ans),),
-                ("ans",))
+SIGMOID = Unary("sigmoid", kernels.sigmoid, (kernels.sigmoid_vjp,), ("ans",))
 # max(0, a) > 0 exactly where a > 0 (PyTorch saves the output too)
 RELU = Unary("relu", lambda x: np.maximum(x, 0.0), (lambda g, ans, x: g * (ans > 0),),
              ("ans",))
-SOFTPLUS = Unary("softplus", kernels.softplus,
-                 (lambda g, ans, x: kernels.softplus_vjp(g, x),), ("x",))
+SOFTPLUS = Unary("softplus", kernels.softplus, (kernels.softplus_vjp,), ("x",))
 ABS = Unary("abs", np.abs, (lambda g, ans, x: g * np.sign(x),), ("x",))
 CLIP = Unary("clip", np.clip, (_clip_vjp,), ("x",))
 
@@ -86,7 +84,7 @@ def _sum_vjp(g: Any, ans: Any, x: Any, axes: tuple[int, ...] | None, keepdims: b
         g = g * scale
     if axes is not None and not keepdims and g.ndim:  # put the summed axes back, as size 1
         g = g.reshape(tuple(1 if i in axes else n for i, n in enumerate(x.shape)))
-    return kernels.spread(g, x.shape)
+    return kernels.spread(g, x.shape, x.size)
 
 
 def _extremum_vjp(g: Any, ans: Any, x: Any, fn: Any, axes: tuple[int, ...],
@@ -205,11 +203,23 @@ def _explain_matmul(a: Any, b: Any, x: Any, y: Any) -> None:
                      f"do not broadcast {names}")
 
 
-def _matmul_vjp(g: Any, x: Any, y: Any, left: bool) -> Any:
-    """∂/∂a = g @ bᵀ (left), ∂/∂b = aᵀ @ g, with NumPy's 1-D rules: a vector on the left is a
-    row (1, n), on the right a column (n, 1); summed over broadcast batch axes."""
+def _matmul_vjp_a(g: Any, ans: Any, x: Any, y: Any) -> Any:
+    """∂/∂a = g @ bᵀ."""
     if x.ndim == 2 and y.ndim == 2:
-        return kernels.mm(g, y.T) if left else kernels.mm(x.T, g)
+        return kernels.mm(g, y.T)
+    return _matmul_vjp(g, x, y, True)
+
+
+def _matmul_vjp_b(g: Any, ans: Any, x: Any, y: Any) -> Any:
+    """∂/∂b = aᵀ @ g."""
+    if x.ndim == 2 and y.ndim == 2:
+        return kernels.mm(x.T, g)
+    return _matmul_vjp(g, x, y, False)
+
+
+def _matmul_vjp(g: Any, x: Any, y: Any, left: bool) -> Any:
+    """The VJPs of a @ b beyond two matrices, with NumPy's 1-D rules: a vector on the left is
+    a row (1, n), on the right a column (n, 1); summed over broadcast batch axes."""
     if x.ndim == 1 and y.ndim == 1:  # the dot product: g is a number
         return g * y if left else g * x
     x2 = x[None, :] if x.ndim == 1 else x
@@ -236,9 +246,7 @@ MUL = Binary("*", np.multiply, (lambda g, ans, x, y: g * y, lambda g, ans, x, y:
 DIV = Binary("/", np.true_divide,
              (lambda g, ans, x, y: g / y, lambda g, ans, x, y: -g * ans / y), ("y", "y ans"))
 POW = Binary("**", np.power, (_pow_vjp_base, _pow_vjp_exponent), ("x y", "x ans"))
-MATMUL = Binary("matmul", _matmul, (lambda g, ans, x, y: _matmul_vjp(g, x, y, True),
-                                    lambda g, ans, x, y: _matmul_vjp(g, x, y, False)),
-                ("y", "x"), _explain_matmul)
+MATMUL = Binary("matmul", _matmul, (_matmul_vjp_a, _matmul_vjp_b), ("y", "x"), _explain_matmul)
 MAXIMUM = Binary("maximum", np.maximum,
                  (lambda g, ans, x, y: g * _maximum_share(x, y),
                   lambda g, ans, x, y: g * (1.0 - _maximum_share(x, y))), ("x y", "x y"))

@@ -81,7 +81,7 @@ def clone(t: Tensor) -> Tensor:
 def astype(t: Tensor, dtype: Any) -> Tensor:
     """The values as float32 or float64; ∂/∂a = 1, the gradient cast back to a's dtype."""
     as_array(np.empty(0), dtype, "astype")  # refuses anything but float32/float64
-    return unary(ops.ASTYPE, t, np.dtype(dtype))
+    return unary(ops.ASTYPE, t, (np.dtype(dtype),))
 
 
 def float_(t: Tensor) -> Tensor:
