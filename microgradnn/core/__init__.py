@@ -7,7 +7,7 @@ and supplies its local rules; the one sweep here serves every node type.
 
 | module     | what it holds                                                           |
 |------------|-------------------------------------------------------------------------|
-| ``node``   | ``Node`` (the protocol), ``node_maker`` (the one constructor), ``stamp``|
+| ``node``   | ``Node`` (the protocol), ``node_maker`` (the one constructor)          |
 | ``order``  | ``topological_order``: iterative, parents before children               |
 | ``sweep``  | the backward sweep that ``backward()`` and ``grad()`` run               |
 | ``grad``   | ``grad(output, inputs)``: the functional form                           |
@@ -29,7 +29,7 @@ from .modes import (
     no_grad,
     set_grad_enabled,
 )
-from .node import Node, node_maker, stamp
+from .node import Node, node_maker, rule_of, stamp
 from .order import topological_order
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "is_grad_enabled",
     "no_grad",
     "node_maker",
+    "rule_of",
     "set_grad_enabled",
     "stamp",
     "topological_order",

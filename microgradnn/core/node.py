@@ -4,18 +4,20 @@ A node type (``Scalar``, ``Tensor``) subclasses :class:`Node` and makes each op'
 the constructor :func:`node_maker` builds for it. The op's edges are plain data in four
 slots that only the core reads or writes:
 
-| op             | inputs                     | ∂out/∂input                            |
-|----------------|----------------------------|----------------------------------------|
-| none (a leaf)  | ``_a = None``              |                                        |
-| unary          | ``_a`` (and ``_b = None``) | ``_da``                                |
-| binary         | ``_a``, ``_b``             | ``_da``, ``_db``                       |
-| n-ary          | ``_a`` = a tuple of inputs | ``_da`` = a tuple, one per input       |
-| any, as a rule | any of the above           | ``_da = None``: ``_vjp(grad, parents)``|
+| op             | inputs                     | ∂out/∂input                              |
+|----------------|----------------------------|------------------------------------------|
+| none (a leaf)  | ``_a = None``              |                                          |
+| unary          | ``_a`` (and ``_b = None``) | ``_da``                                  |
+| binary         | ``_a``, ``_b``             | ``_da``, ``_db``                         |
+| n-ary          | ``_a`` = a tuple of inputs | ``_da`` = a tuple, one per input         |
+| a rule         | ``_a`` = a tuple of inputs | ``_da = None``; ``_b`` = the rule,       |
+|                |                            | ``_db`` = what it saved from the forward |
 
 The sweep passes ``d * grad`` to each input for its local derivative ``d`` (every Scalar
-op), or what ``_vjp(grad, parents)`` returns, one contribution per input and ``None`` for an
-input that needs no gradient (every Tensor op). The public view of the edges is the ordered
-``parents`` tuple.
+op), or, for a rule, what ``node._vjp(grad, parents, rule, saved)`` returns: one
+contribution per input, ``None`` for an input that needs no gradient (every Tensor op). The
+public view of the edges is the ordered ``parents`` tuple; :func:`rule_of` gives a node type
+its rule and what it saved, outside a sweep.
 
 Why slots and not a tuple per node: on a graph of 10⁵ scalars the cyclic garbage collector's
 full passes trace every container alive, and a parents tuple per node doubles what they
@@ -37,7 +39,7 @@ from .modes import _departures, _modes
 from .order import stamp, topological_order
 from .sweep import sweep
 
-__all__ = ["Node", "node_maker", "stamp"]
+__all__ = ["Node", "node_maker", "rule_of", "stamp"]
 
 N = TypeVar("N", bound="Node")
 
@@ -79,8 +81,10 @@ class Node:
 
     # -- what a node type supplies ------------------------------------------------
     # (Node stays a plain class, not an ABC: isinstance checks sit on every op's hot path.)
-    def _vjp(self, grad: Any, parents: tuple[Node, ...]) -> Sequence[Any]:
-        """One contribution ∂root/∂parent per parent, given ∂root/∂self (when _da is None)."""
+    def _vjp(self, grad: Any, parents: tuple[Node, ...], rule: Any, saved: Any
+             ) -> Sequence[Any]:
+        """One contribution ∂root/∂parent per parent, given ∂root/∂self (when _da is None),
+        by the rule and what it saved that the node's constructor was given."""
         raise TypeError(f"{type(self).__name__} op {self.op!r} states no chain rule: a node "
                         "type gives each op local derivatives (_da, _db) or a _vjp rule")
 
@@ -182,13 +186,21 @@ class Node:
         return RemovableHandle(self, hook)
 
 
+def rule_of(node: Node) -> tuple[Any, Any]:
+    """(rule, saved) of a node made with a rule (``da = None``); (None, None) otherwise."""
+    if node._da is not None or node._a.__class__ is not tuple:
+        return None, None
+    return node._b, node._db
+
+
 def node_maker(cls: type[N], flag: str | None = None) -> Callable[..., N]:
     """The one constructor of op outputs, made once per node type.
 
     ``make(data, op, a, da=None, b=None, db=None)`` returns a new ``cls`` node holding
     ``data``, made by ``op`` from the inputs ``a`` (and ``b``) with local derivatives ``da``
-    (and ``db``), or with ``da = None`` for a node type whose ``_vjp`` states the rule (see
-    the module docstring); ``a = None`` makes a node with no edges. With grad mode off the
+    (and ``db``); or, for a node type whose ``_vjp`` states the rule, ``make(data, op,
+    inputs, None, rule, saved)`` (see the module docstring); ``a = None`` makes a node with
+    no edges. With grad mode off the
     node records no edges; in anomaly mode a non-finite output raises through
     ``cls._check_forward`` before anything is recorded. ``flag``, if the node type names
     one (Tensor: ``"requires_grad"``), is set to whether the edges were recorded.

@@ -19,6 +19,7 @@ newer than the node. A graph of float64 Tensors never takes it in an ordinary tr
 
 from __future__ import annotations
 
+import dataclasses
 import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -69,23 +70,42 @@ class Op:
     vjps: tuple[Callable[..., Any], ...]
     reads: tuple[str, ...]
     explain: Callable[..., None] | None = None  # raises a clear error when forward fails
+    casts: bool = False  # the variant for nodes with a float32 parent (see casting())
 
     def __post_init__(self) -> None:
-        _TABLE.setdefault((type(self).__name__, self.name), self)  # the first entry of a name
+        key = (type(self).__name__, self.name, self.casts)
+        _TABLE.setdefault(key, self)  # the first entry of a name
 
     def __reduce__(self) -> tuple:
         # pickled by name (its VJPs may be lambdas): a pickled graph finds the same entry
-        return (_entry, (type(self).__name__, self.name))
+        return (_entry, (type(self).__name__, self.name, self.casts))
 
-    def backward(self, node: Any, g: Any, parents: tuple) -> Sequence[Any]:
+    def backward(self, node: Any, g: Any, parents: tuple, saved: Any) -> Sequence[Any]:
+        raise NotImplementedError
+
+    def read(self, node: Any, parents: tuple, saved: Any) -> list[Any]:
+        """The Tensors whose data the VJPs that run read (for the version check)."""
         raise NotImplementedError
 
 
-_TABLE: dict[tuple[str, str], Op] = {}
+_TABLE: dict[tuple[str, str, bool], Op] = {}
 
 
-def _entry(kind: str, name: str) -> Op:
-    return _TABLE[kind, name]
+def _entry(kind: str, name: str, casts: bool) -> Op:
+    return _TABLE[kind, name, casts]
+
+
+def casting(op: Op) -> Op:
+    """The variant of ``op`` whose nodes take the careful path: each contribution cast to its
+    parent's dtype (a node with a float32 parent that requires grad; decided in the forward,
+    so a float64 graph never pays for it)."""
+    found = _CASTING.get(op)
+    if found is None:
+        found = _CASTING[op] = dataclasses.replace(op, casts=True)
+    return found
+
+
+_CASTING: dict[Op, Op] = {}
 
 
 class Unary(Op):
@@ -93,11 +113,11 @@ class Unary(Op):
 
     __slots__ = ()
 
-    def backward(self, node: Any, g: Any, parents: tuple) -> Sequence[Any]:
-        x, params = node._ctx
+    def backward(self, node: Any, g: Any, parents: tuple, saved: Any) -> Sequence[Any]:
+        x, params = saved
         return (self.vjps[0](g, node.data, x, *params),)
 
-    def read(self, node: Any, parents: tuple) -> list[Any]:
+    def read(self, node: Any, parents: tuple, saved: Any) -> list[Any]:
         names = self.reads[0].split()
         return ([parents[0]] if "x" in names else []) + ([node] if "ans" in names else [])
 
@@ -109,8 +129,8 @@ class Binary(Op):
 
     __slots__ = ()
 
-    def backward(self, node: Any, g: Any, parents: tuple) -> Sequence[Any]:
-        x, y, sa, sb, nodes, params = node._ctx
+    def backward(self, node: Any, g: Any, parents: tuple, saved: Any) -> Sequence[Any]:
+        x, y, sa, sb, nodes, params = saved
         ans = node.data
         vjp_a, vjp_b = self.vjps
         ga = None if sa is None else unbroadcast(vjp_a(g, ans, x, y, *params), sa)
@@ -118,10 +138,10 @@ class Binary(Op):
         keep: slice = nodes
         return (ga, gb)[keep]  # type: ignore[return-value]  # (mypy reads a slice as an index)
 
-    def read(self, node: Any, parents: tuple) -> list[Any]:
-        _, _, sa, sb, nodes, _ = node._ctx
-        operands = (parents[0], parents[1]) if nodes is BOTH else (
-            (parents[0], None) if nodes is ONLY_A else (None, parents[0]))
+    def read(self, node: Any, parents: tuple, saved: Any) -> list[Any]:
+        _, _, sa, sb, nodes, _ = saved
+        operands = (parents[0], parents[1]) if nodes == BOTH else (
+            (parents[0], None) if nodes == ONLY_A else (None, parents[0]))
         named = {"x": operands[0], "y": operands[1], "ans": node}
         out = []
         for shape, names in zip((sa, sb), self.reads):
@@ -136,13 +156,13 @@ class Nary(Op):
 
     __slots__ = ()
 
-    def backward(self, node: Any, g: Any, parents: tuple) -> Sequence[Any]:
-        at, params = node._ctx
+    def backward(self, node: Any, g: Any, parents: tuple, saved: Any) -> Sequence[Any]:
+        at, params = saved
         vjp = self.vjps[0]
         return tuple(vjp(g, node.data, i, *params) if p.requires_grad else None
                      for i, p in zip(at, parents))
 
-    def read(self, node: Any, parents: tuple) -> list[Any]:
+    def read(self, node: Any, parents: tuple, saved: Any) -> list[Any]:
         return []
 
 
@@ -212,23 +232,16 @@ def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
 # --------------------------------------------------------------------------- forward
 def result(data: Any, parents: tuple, op: Op, ctx: Any, requires_grad: bool,
            cast: bool = False) -> Any:
-    """Make the output node of an op (the one place Tensor ops create nodes)."""
+    """Make the output node of an op (the one place Tensor ops create nodes): the core's
+    constructor keeps the rule and what it saved with the edges. (``binary`` calls the
+    constructor itself on its hot path, as this function does.)"""
     if data.__class__ is not _ndarray:
         data = _asarray(data)  # NumPy returns scalars, not 0-d arrays, from 0-d ops
     if requires_grad:
-        out = _make(data, op.name, parents)
-    else:  # no edges; anomaly mode still names the inputs
-        if is_anomaly_enabled():
-            check_forward(data, op.name, parents)
-        out = _make(data, op.name, None)
-    out._vc = None
-    out._cast = cast
-    if out.requires_grad:
-        out._rule = op
-        out._ctx = ctx
-    else:
-        out._rule = out._ctx = None
-    return out
+        return _make(data, op.name, parents, None, casting(op) if cast else op, ctx)
+    if is_anomaly_enabled():  # no edges; anomaly mode still names the inputs
+        check_forward(data, op.name, parents)
+    return _make(data, op.name, None)
 
 
 def unary(op: Unary, t: Any, params: tuple = ()) -> Any:
@@ -249,8 +262,11 @@ def binary(op: Binary, a: Any, b: Any, params: tuple = ()) -> Any:
         parents: tuple = (a, b)
         nodes = BOTH
     elif ca is _Tensor and (cb is float or cb is int or (cb is _ndarray and b.dtype in FLOATS)):
-        x, y = a.data, b
+        x, y = a.data, b  # a constant b: a number, or a float array used as is
         sa, sb, parents, nodes = (x.shape if a.requires_grad else None), None, (a,), ONLY_A
+    elif cb is _Tensor and (ca is float or ca is int or (ca is _ndarray and a.dtype in FLOATS)):
+        x, y = a, b.data  # a constant a (X @ W, np.ones(3) * t)
+        sa, sb, parents, nodes = None, (y.shape if b.requires_grad else None), (b,), ONLY_B
     else:
         a, b = operand(a, op.name), operand(b, op.name)
         ta, tb = isinstance(a, _Tensor), isinstance(b, _Tensor)
@@ -270,8 +286,12 @@ def binary(op: Binary, a: Any, b: Any, params: tuple = ()) -> Any:
             "not broadcast — expected equal sizes, or 1, in each trailing dimension") from None
     if sa is None and sb is None:
         return result(data, parents, op, None, False)
-    cast = (sa is not None and x.dtype is not F64) or (sb is not None and y.dtype is not F64)
-    return result(data, parents, op, (x, y, sa, sb, nodes, params), True, cast)
+    if data.__class__ is not _ndarray:
+        data = _asarray(data)  # NumPy returns scalars, not 0-d arrays, from 0-d ops
+    rule: Op = op
+    if (sa is not None and x.dtype is not F64) or (sb is not None and y.dtype is not F64):
+        rule = casting(op)
+    return _make(data, op.name, parents, None, rule, (x, y, sa, sb, nodes, params))
 
 
 def nary(op: Nary, items: list, data: np.ndarray, *params: Any) -> Any:
@@ -308,12 +328,11 @@ def hook_result(t: Any, replaced: Any, g: Any) -> np.ndarray:
     return r
 
 
-def careful_vjp(node: Any, g: Any, parents: tuple) -> Sequence[Any]:
+def careful_vjp(node: Any, g: Any, parents: tuple, op: Op, saved: Any) -> Sequence[Any]:
     """node's rule, after checking that nothing its VJPs read changed since the forward
     pass, with each contribution cast to its parent's dtype where they differ."""
-    op = node._rule
-    check_unchanged(node, op.read(node, parents))
-    contributions = op.backward(node, g, parents)
+    check_unchanged(node, op.read(node, parents, saved))
+    contributions = op.backward(node, g, parents, saved)
     cast = None
     for i, (p, c) in enumerate(zip(parents, contributions)):
         if c is not None and getattr(c, "dtype", p.data.dtype) != p.data.dtype:

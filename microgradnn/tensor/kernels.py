@@ -22,7 +22,13 @@ __all__ = ["BROADCAST_VIEW_MIN", "IN_PLACE_SIGMOID_MIN", "TALL_MATMUL_RATIO", "l
            "mm", "ones", "sigmoid", "sigmoid_vjp", "softplus", "softplus_vjp", "spread"]
 
 _ndarray = np.ndarray
+_generic = np.generic
 _dot = np.dot
+
+
+def _is_array(v: Any) -> bool:
+    """An ndarray or a NumPy scalar (0-d arithmetic gives those): the fast paths apply."""
+    return v.__class__ is _ndarray or isinstance(v, _generic)
 
 # sigmoid: from this many entries on, the formula in place beats SciPy's expit (about three
 # times faster on the course's 5000×25 hidden layer, benchmarks/bench_tensor.py (a)); below,
@@ -79,7 +85,7 @@ def softplus(x: np.ndarray) -> Any:
 def sigmoid_vjp(g: Any, s: Any, x: Any = None) -> Any:
     """g·σ'(a) = g·s(1 - s) from the output s = σ(a); on arrays in place on one temporary.
     (The op table's VJP itself: (g, ans, x).)"""
-    if s.__class__ is _ndarray and g.__class__ is _ndarray:
+    if s.__class__ is _ndarray and _is_array(g):
         d = 1.0 - s  # a fresh array: the in-place steps below touch nothing else
         d *= s
         d *= g
@@ -90,7 +96,7 @@ def sigmoid_vjp(g: Any, s: Any, x: Any = None) -> Any:
 def softplus_vjp(g: Any, ans: Any, x: Any) -> Any:
     """g·softplus'(a) = g·σ(a); on arrays through the stable :func:`sigmoid`, in place.
     (The op table's VJP itself: (g, ans, x).)"""
-    if x.__class__ is _ndarray and g.__class__ is _ndarray:
+    if x.__class__ is _ndarray and _is_array(g):
         d = sigmoid(x)
         d *= g
         return d
@@ -115,7 +121,7 @@ def spread(g: Any, shape: tuple[int, ...], size: int) -> Any:
 
     Large results are a read-only broadcast view (see ``BROADCAST_VIEW_MIN``; a leaf copies
     it into a gradient of its own), small ones a filled array."""
-    if g.__class__ is not _ndarray:
+    if not _is_array(g):
         return g + np.zeros(shape)
     if size >= BROADCAST_VIEW_MIN:
         return np.broadcast_to(g, shape)

@@ -16,7 +16,7 @@ from typing import Any, TypeAlias
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
-from ..core import Node
+from ..core import Node, rule_of
 from . import apply, ops, spellings
 from .apply import binary, careful_vjp, unary, value
 from .arguments import Axis, axes_of, axis_of, checked_index, spelled
@@ -38,14 +38,13 @@ class Tensor(Node):
     included (their δ) — and ``None`` before.
     """
 
-    __slots__ = ("_cast", "_ctx", "_rule", "_vc", "requires_grad")
+    __slots__ = ("_vc", "requires_grad")
 
     data: np.ndarray
     requires_grad: bool
     _rule: Any  # the op table's entry (apply.Op) that made this node
     _ctx: Any  # what its VJPs need besides g and the output
-    _vc: Any  # Versions (in-place changes), shared with views; None until needed
-    _cast: bool  # a parent's dtype differs from this node's: cast its contribution
+    _vc: Any  # Versions (in-place changes), shared with views; unset or None until needed
 
     __array_priority__ = 1000
     __array_ufunc__ = None  # NumPy operators defer to Tensor's reflected methods
@@ -59,23 +58,26 @@ class Tensor(Node):
             raise TypeError(f"Tensor name must be a str, got {type(name).__name__}")
         self._init_leaf(as_array(data, dtype, "Tensor"), name)
         self.requires_grad = bool(requires_grad)
-        self._rule = self._ctx = self._vc = None
-        self._cast = False
+        self._vc = None
         if base is not None and self.data is base.data:
             share(self, base)  # the same array: one version counter
 
     # -- the node protocol ------------------------------------------------------------
-    def _vjp(self, grad: Any, parents: tuple | None = None) -> Any:
-        if parents is None:
+    def _vjp(self, grad: Any, parents: tuple | None = None, rule: Any = None,
+             saved: Any = None) -> Any:
+        """The op table's rule (an apply.Op) on what it saved; see the core's node protocol."""
+        if parents is None:  # called outside a sweep
             parents = self.parents
-        if self._cast or newest.stamp > self._order:  # a dtype to cast, or an in-place change
-            return careful_vjp(self, grad, parents)
-        return self._rule.backward(self, grad, parents)
+            rule, saved = rule_of(self)
+        if rule.casts or newest.stamp > self._order:  # a dtype to cast, or an in-place change
+            return careful_vjp(self, grad, parents, rule, saved)
+        return rule.backward(self, grad, parents, saved)
 
     @property
     def _version(self) -> int:
         """How many in-place changes this array (shared with its views) has had."""
-        return 0 if self._vc is None else self._vc.count
+        vc = getattr(self, "_vc", None)
+        return 0 if vc is None else vc.count
 
     @staticmethod
     def _is_finite(value: Any) -> bool:

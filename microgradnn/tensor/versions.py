@@ -75,7 +75,7 @@ def _restored_versions(count: int) -> Versions:
 
 def versions(t: Any) -> Versions:
     """t's counter, made on first use (most Tensors never need one)."""
-    vc = t._vc
+    vc = getattr(t, "_vc", None)  # op outputs leave the slot unset until a view needs it
     if vc is None:
         vc = t._vc = Versions()
     return vc
@@ -98,7 +98,7 @@ def check_unchanged(node: Any, read: Any) -> None:
     """Raise PyTorch's RuntimeError if a Tensor in ``read`` changed since ``node`` was made."""
     order = node._order
     for t in read:
-        vc = t._vc
+        vc = getattr(t, "_vc", None)
         if vc is not None and vc.stamps and vc.stamps[-1] > order:
             _raise_modified(node, t, vc)
 
