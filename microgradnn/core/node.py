@@ -14,10 +14,10 @@ slots that only the core reads or writes:
 |                |                            | ``_db`` = what it saved from the forward |
 
 The sweep passes ``d * grad`` to each input for its local derivative ``d`` (every Scalar
-op), or, for a rule, what ``node._vjp(grad, parents, rule, saved)`` returns: one
-contribution per input, ``None`` for an input that needs no gradient (every Tensor op). The
-public view of the edges is the ordered ``parents`` tuple; :func:`rule_of` gives a node type
-its rule and what it saved, outside a sweep.
+op), or, for a rule, what ``rule(node, grad, parents, saved)`` returns: one contribution
+per input, ``None`` for an input that needs no gradient (every Tensor op). The public view
+of the edges is the ordered ``parents`` tuple; :func:`rule_of` gives a node type its rule
+and what it saved, outside a sweep.
 
 Why slots and not a tuple per node: on a graph of 10⁵ scalars the cyclic garbage collector's
 full passes trace every container alive, and a parents tuple per node doubles what they
@@ -30,7 +30,7 @@ and ``_seed()``, the implicit ∂root/∂root of ``backward()`` with no argument
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from . import copying
@@ -81,13 +81,6 @@ class Node:
 
     # -- what a node type supplies ------------------------------------------------
     # (Node stays a plain class, not an ABC: isinstance checks sit on every op's hot path.)
-    def _vjp(self, grad: Any, parents: tuple[Node, ...], rule: Any, saved: Any
-             ) -> Sequence[Any]:
-        """One contribution ∂root/∂parent per parent, given ∂root/∂self (when _da is None),
-        by the rule and what it saved that the node's constructor was given."""
-        raise TypeError(f"{type(self).__name__} op {self.op!r} states no chain rule: a node "
-                        "type gives each op local derivatives (_da, _db) or a _vjp rule")
-
     @staticmethod
     def _is_finite(value: Any) -> bool:
         """Whether a value or gradient holds only finite numbers (for anomaly mode)."""

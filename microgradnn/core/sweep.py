@@ -58,7 +58,7 @@ def _propagate(order: list[Node], anomaly: bool) -> None:
         da = node._da
         if da is None or anomaly:  # a _vjp rule (every Tensor op), or checking each step
             parents = a if a.__class__ is tuple else node.parents
-            contributions = (node._vjp(g, parents, node._b, node._db) if da is None
+            contributions = (node._b(node, g, parents, node._db) if da is None  # the rule
                              else _local_contributions(node, g))
             for parent, contribution in zip(parents, contributions):
                 if contribution is None:

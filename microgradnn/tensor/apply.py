@@ -30,7 +30,7 @@ import numpy as np
 from ..core import AnomalyError, Node, is_anomaly_enabled, node_maker
 from . import kernels
 from .dtypes import F64, FLOATS, as_array
-from .versions import check_unchanged
+from .versions import check_unchanged, newest
 
 __all__ = ["Binary", "Nary", "Op", "Unary", "binary", "bind", "careful_vjp", "is_tensor", "label",
            "nary", "operand", "shape_of", "unary", "unbroadcast", "value"]
@@ -80,7 +80,12 @@ class Op:
         # pickled by name (its VJPs may be lambdas): a pickled graph finds the same entry
         return (_entry, (type(self).__name__, self.name, self.casts))
 
-    def backward(self, node: Any, g: Any, parents: tuple, saved: Any) -> Sequence[Any]:
+    def __call__(self, node: Any, g: Any, parents: tuple, saved: Any, checked: bool = False
+                 ) -> Sequence[Any]:
+        """The backward of ``node``, which the core's sweep calls with what the forward saved:
+        one contribution per parent, ``None`` for a parent that needs no gradient. Each kind
+        first sends a node to :func:`careful_vjp` if it has a dtype to cast or an in-place
+        change is newer than it (``checked``: that was done)."""
         raise NotImplementedError
 
     def read(self, node: Any, parents: tuple, saved: Any) -> list[Any]:
@@ -113,7 +118,10 @@ class Unary(Op):
 
     __slots__ = ()
 
-    def backward(self, node: Any, g: Any, parents: tuple, saved: Any) -> Sequence[Any]:
+    def __call__(self, node: Any, g: Any, parents: tuple, saved: Any, checked: bool = False
+                 ) -> Sequence[Any]:
+        if not checked and (self.casts or newest.stamp > node._order):
+            return careful_vjp(node, g, parents, self, saved)
         x, params = saved
         return (self.vjps[0](g, node.data, x, *params),)
 
@@ -129,12 +137,22 @@ class Binary(Op):
 
     __slots__ = ()
 
-    def backward(self, node: Any, g: Any, parents: tuple, saved: Any) -> Sequence[Any]:
+    def __call__(self, node: Any, g: Any, parents: tuple, saved: Any, checked: bool = False
+                 ) -> Sequence[Any]:
+        if not checked and (self.casts or newest.stamp > node._order):
+            return careful_vjp(node, g, parents, self, saved)
         x, y, sa, sb, nodes, params = saved
         ans = node.data
         vjp_a, vjp_b = self.vjps
-        ga = None if sa is None else unbroadcast(vjp_a(g, ans, x, y, *params), sa)
-        gb = None if sb is None else unbroadcast(vjp_b(g, ans, x, y, *params), sb)
+        ga = gb = None
+        if sa is not None:
+            ga = vjp_a(g, ans, x, y, *params)
+            if ga.shape != sa:  # (a call saved when nothing was broadcast)
+                ga = unbroadcast(ga, sa)
+        if sb is not None:
+            gb = vjp_b(g, ans, x, y, *params)
+            if gb.shape != sb:
+                gb = unbroadcast(gb, sb)
         keep: slice = nodes
         return (ga, gb)[keep]  # type: ignore[return-value]  # (mypy reads a slice as an index)
 
@@ -156,7 +174,10 @@ class Nary(Op):
 
     __slots__ = ()
 
-    def backward(self, node: Any, g: Any, parents: tuple, saved: Any) -> Sequence[Any]:
+    def __call__(self, node: Any, g: Any, parents: tuple, saved: Any, checked: bool = False
+                 ) -> Sequence[Any]:
+        if not checked and (self.casts or newest.stamp > node._order):
+            return careful_vjp(node, g, parents, self, saved)
         at, params = saved
         vjp = self.vjps[0]
         return tuple(vjp(g, node.data, i, *params) if p.requires_grad else None
@@ -233,8 +254,8 @@ def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
 def result(data: Any, parents: tuple, op: Op, ctx: Any, requires_grad: bool,
            cast: bool = False) -> Any:
     """Make the output node of an op (the one place Tensor ops create nodes): the core's
-    constructor keeps the rule and what it saved with the edges. (``binary`` calls the
-    constructor itself on its hot path, as this function does.)"""
+    constructor keeps the rule and what it saved with the edges. (``unary`` and ``binary``
+    call the constructor themselves on their hot paths, as this function does.)"""
     if data.__class__ is not _ndarray:
         data = _asarray(data)  # NumPy returns scalars, not 0-d arrays, from 0-d ops
     if requires_grad:
@@ -249,7 +270,12 @@ def unary(op: Unary, t: Any, params: tuple = ()) -> Any:
     call with ``*params`` costs every op)."""
     x = t.data
     data = op.forward(x, *params) if params else op.forward(x)
-    return result(data, (t,), op, (x, params), t.requires_grad, x.dtype is not F64)
+    if not t.requires_grad:
+        return result(data, (t,), op, None, False)
+    if data.__class__ is not _ndarray:
+        data = _asarray(data)  # NumPy returns scalars, not 0-d arrays, from 0-d ops
+    return _make(data, op.name, (t,), None, casting(op) if x.dtype is not F64 else op,
+                 (x, params))
 
 
 def binary(op: Binary, a: Any, b: Any, params: tuple = ()) -> Any:
@@ -332,7 +358,7 @@ def careful_vjp(node: Any, g: Any, parents: tuple, op: Op, saved: Any) -> Sequen
     """node's rule, after checking that nothing its VJPs read changed since the forward
     pass, with each contribution cast to its parent's dtype where they differ."""
     check_unchanged(node, op.read(node, parents, saved))
-    contributions = op.backward(node, g, parents, saved)
+    contributions = op(node, g, parents, saved, True)
     cast = None
     for i, (p, c) in enumerate(zip(parents, contributions)):
         if c is not None and getattr(c, "dtype", p.data.dtype) != p.data.dtype:

@@ -18,11 +18,11 @@ from numpy.lib.array_utils import normalize_axis_index
 
 from ..core import Node, rule_of
 from . import apply, ops, spellings
-from .apply import binary, careful_vjp, unary, value
+from .apply import binary, unary, value
 from .arguments import Axis, axes_of, axis_of, checked_index, spelled
 from .dtypes import as_array
 from .functions import power
-from .versions import newest, share, view_of
+from .versions import share, view_of
 
 __all__ = ["ArrayLike", "Tensor"]
 
@@ -63,15 +63,11 @@ class Tensor(Node):
             share(self, base)  # the same array: one version counter
 
     # -- the node protocol ------------------------------------------------------------
-    def _vjp(self, grad: Any, parents: tuple | None = None, rule: Any = None,
-             saved: Any = None) -> Any:
-        """The op table's rule (an apply.Op) on what it saved; see the core's node protocol."""
-        if parents is None:  # called outside a sweep
-            parents = self.parents
-            rule, saved = rule_of(self)
-        if rule.casts or newest.stamp > self._order:  # a dtype to cast, or an in-place change
-            return careful_vjp(self, grad, parents, rule, saved)
-        return rule.backward(self, grad, parents, saved)
+    def _vjp(self, grad: Any) -> Any:
+        """This node's contributions to its parents for ∂root/∂self = grad, as the sweep
+        computes them (its rule, an entry of the op table, on what the forward saved)."""
+        rule, saved = rule_of(self)
+        return rule(self, grad, self.parents, saved)
 
     @property
     def _version(self) -> int:
