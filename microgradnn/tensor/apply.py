@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import numbers
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -77,8 +77,12 @@ class Op:
     reads: tuple[str, ...]
     explain: Callable[..., None] | None = None  # raises a clear error when forward fails
     casts: bool = False  # the variant for nodes with a float32 parent (see casting())
+    # the entry's __call__ as a bound method, made once: what a node keeps as its rule (a
+    # call of a bound method is a fast call; calling the instance goes through type slots)
+    run: Callable[..., Sequence[Any]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "run", self.__call__)
         key = (type(self).__name__, self.name, self.casts)
         _TABLE.setdefault(key, self)  # the first entry of a name
 
@@ -265,7 +269,7 @@ def result(data: Any, parents: tuple, op: Op, ctx: Any, requires_grad: bool,
     if data.__class__ is not _ndarray:
         data = _asarray(data)  # NumPy returns scalars, not 0-d arrays, from 0-d ops
     if requires_grad:
-        return _make(data, op.name, parents, None, casting(op) if cast else op, ctx)
+        return _make(data, op.name, parents, None, (casting(op) if cast else op).run, ctx)
     if is_anomaly_enabled():  # no edges; anomaly mode still names the inputs
         check_forward(data, op.name, parents)
     return _make(data, op.name, None)
@@ -280,7 +284,7 @@ def unary(op: Unary, t: Any, params: tuple = ()) -> Any:
         return result(data, (t,), op, None, False)
     if data.__class__ is not _ndarray:
         data = _asarray(data)  # NumPy returns scalars, not 0-d arrays, from 0-d ops
-    return _make(data, op.name, (t,), None, casting(op) if x.dtype is not F64 else op,
+    return _make(data, op.name, (t,), None, (casting(op) if x.dtype is not F64 else op).run,
                  (x, params))
 
 
@@ -323,7 +327,7 @@ def binary(op: Binary, a: Any, b: Any, params: tuple = ()) -> Any:
     rule: Op = op
     if (sa is not None and x.dtype is not F64) or (sb is not None and y.dtype is not F64):
         rule = casting(op)
-    return _make(data, op.name, parents, None, rule, (x, y, sa, sb, nodes, params))
+    return _make(data, op.name, parents, None, rule.run, (x, y, sa, sb, nodes, params))
 
 
 def nary(op: Nary, items: list, data: np.ndarray, *params: Any) -> Any:
