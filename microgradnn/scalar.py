@@ -79,6 +79,14 @@ class Scalar(Node):
     def _seed(self) -> float:
         return 1.0
 
+    def _as_node(self, g: Any) -> Scalar:
+        return Scalar(g)
+
+    def _graph_vjp(self, g: Any) -> list[Any]:
+        """d·g for each local derivative d, written as nodes (see scalar_derivatives)."""
+        return [g if d.__class__ is float and d == 1.0 else d * g
+                for d in local_derivatives(self)]
+
     def _check_gradient(self, gradient: Any) -> float:
         return _value(gradient, "backward(gradient=...)")
 
@@ -133,7 +141,8 @@ class Scalar(Node):
                 f"division by zero: {c} / {self.label()}, and {self.label()} is 0"
             )
         out = c / self.data
-        return _result(out, "/", self, -out / self.data)  # -c/a² without a*a underflowing
+        # -c/a² without a*a underflowing; "c/a" tells create_graph which "/" this is
+        return _result(out, "/", self, -out / self.data, None, "c/a")
 
     def __neg__(self) -> Scalar:
         """-a; ∂/∂a = -1."""
@@ -149,7 +158,7 @@ class Scalar(Node):
         n = _value(other, "**")
         a = self.data
         out = _power(a, n, self, other)
-        return _result(out, "**", self, _power_slope(a, n, out))
+        return _result(out, "**", self, _power_slope(a, n, out), None, n)  # n: for create_graph
 
     def __rpow__(self, other: Number) -> Scalar:
         """c ** a; ∂/∂a = c^a·ln c (c > 0)."""
@@ -281,14 +290,20 @@ class Scalar(Node):
         parents += tuple(x for x in xs if isinstance(x, Scalar))
         local = tuple(x for w, x in zip(ws, xv) if isinstance(w, Scalar))
         local += tuple(w for w, x in zip(wv, xs) if isinstance(x, Scalar))
+        # each input's partner (its derivative as a node or a number), for create_graph
+        partners = tuple(x for w, x in zip(ws, xs) if isinstance(w, Scalar))
+        partners += tuple(w for w, x in zip(ws, xs) if isinstance(x, Scalar))
         total = sum(map(mul, wv, xv), 0.0)
         if bias is not None:
             total += _value(bias, "Scalar.dot")
             if isinstance(bias, Scalar):
                 parents += (bias,)
                 local += (1.0,)
-        return _result(total, "dot", parents or None, local)
+                partners += (1.0,)
+        return _result(total, "dot", parents or None, local, None, partners)
 
+
+from .scalar_derivatives import local_derivatives  # noqa: E402  (it needs no Scalar)
 
 # The output node of an op (the one place Scalar ops create nodes), from the core's one
 # constructor: _result(data, op, a, ∂out/∂a[, b, ∂out/∂b]); an n-ary op passes a tuple of

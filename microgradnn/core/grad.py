@@ -19,23 +19,27 @@ def grad(
     *,
     allow_unused: bool = False,
     retain_graph: bool | None = None,
+    create_graph: bool = False,
 ) -> tuple[Any, ...]:
     """∂output/∂input for each input, as a tuple, without touching any node's ``grad``.
 
     An input that ``output`` does not depend on raises ``ValueError`` unless
     ``allow_unused=True``, in which case its entry is ``None``. ``retain_graph`` is
-    accepted for PyTorch users and changes nothing (graphs are always kept).
+    accepted for PyTorch users and changes nothing (graphs are always kept). With
+    ``create_graph=True`` each result is a node with its own graph (differentiate it again).
     """
     wanted = (inputs,) if isinstance(inputs, Node) else tuple(inputs)
     for node in wanted:
         if not isinstance(node, Node):
             raise TypeError(f"grad: inputs must be nodes, got {type(node).__name__}")
     seed = output._seed() if gradient is None else output._check_gradient(gradient)
+    if create_graph:
+        seed = output._as_node(seed)
     order = topological_order(output)
     saved = {node: node.grad for node in order}
     try:
-        this_pass = {leaf: None if now is None else leaf._own_grad(now)
-                     for leaf, _, now in sweep(order, output, seed)}
+        this_pass = {leaf: None if now is None else now if create_graph else leaf._own_grad(now)
+                     for leaf, _, now in sweep(order, output, seed, create_graph)}
         result = tuple(
             this_pass.get(node, node.grad if node in saved else None) for node in wanted
         )

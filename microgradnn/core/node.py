@@ -96,6 +96,15 @@ class Node:
         raise TypeError(f"{type(self).__name__} has no implicit starting gradient; "
                         "pass backward(gradient=...)")
 
+    def _graph_vjp(self, g: Any) -> Any:
+        """This node's contributions to its parents as nodes, for ``create_graph=True``:
+        one per parent (``None`` for one that needs no gradient), made with node ops."""
+        raise TypeError(f"{type(self).__name__} cannot differentiate {self.op!r} twice")
+
+    def _as_node(self, g: Any) -> Any:
+        """A gradient value as a constant node of this type (the seed of create_graph)."""
+        raise TypeError(f"{type(self).__name__} has no node form for gradients")
+
     def _own_grad(self, g: Any) -> Any:
         """A leaf's gradient as an object the leaf may keep and change (default: as is)."""
         return g
@@ -144,16 +153,23 @@ class Node:
         """The name if it has one, else the op, for messages."""
         return self.name or (f"<{self.op}>" if self.op else "<leaf>")
 
-    def backward(self, gradient: Any = None, retain_graph: bool | None = None) -> None:
+    def backward(self, gradient: Any = None, retain_graph: bool | None = None,
+                 create_graph: bool = False) -> None:
         """Sweep the graph behind this node, filling in every node's ``grad``.
 
         Intermediate nodes get this pass's ∂self/∂node; leaves accumulate into what they
         already hold (``zero_grad()`` sets them back to ``None``). If the pass raises (an
         anomaly, a hook), leaves keep the gradients they held before it.
         ``retain_graph`` is accepted for PyTorch users and changes nothing: a graph here is
-        always kept, so backward may run through it again.
+        always kept, so backward may run through it again. With ``create_graph=True`` every
+        ``grad`` it leaves is a node with its own graph, to differentiate again.
         """
         seed = self._seed() if gradient is None else self._check_gradient(gradient)
+        if create_graph:
+            order = topological_order(self)
+            for leaf, before, now in sweep(order, self, self._as_node(seed), True):
+                leaf.grad = before if now is None else now if before is None else before + now
+            return
         for leaf, before, now in sweep(topological_order(self), self, seed):
             if now is None:
                 leaf.grad = before

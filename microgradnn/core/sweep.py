@@ -12,19 +12,22 @@ import copy
 from typing import TYPE_CHECKING, Any
 
 from .hooks import run_hooks
-from .modes import AnomalyError, is_anomaly_enabled
+from .modes import AnomalyError, enable_grad, is_anomaly_enabled
 
 if TYPE_CHECKING:  # pragma: no cover
     from .node import Node
 
-__all__ = ["sweep"]
+__all__ = ["propagate_graph", "sweep"]
 
 
-def sweep(order: list[Node], root: Node, seed: Any) -> list[tuple[Node, Any, Any]]:
+def sweep(order: list[Node], root: Node, seed: Any, create_graph: bool = False
+          ) -> list[tuple[Node, Any, Any]]:
     """The backward sweep. Leaves ``grad`` = ∂root/∂node on every node of ``order``.
 
     Returns (leaf, grad before the pass, this pass's grad) for every leaf, so that the
     caller decides whether leaves accumulate (``backward``) or are restored (``grad``).
+    With ``create_graph`` the gradients are nodes recording their own graph
+    (:func:`propagate_graph`); without it, values, by the first-order loop below.
     """
     leaves = []
     for node in order:
@@ -33,7 +36,10 @@ def sweep(order: list[Node], root: Node, seed: Any) -> list[tuple[Node, Any, Any
         node.grad = None
     root.grad = seed
     try:
-        _propagate(order, is_anomaly_enabled())
+        if create_graph:
+            propagate_graph(order)
+        else:
+            _propagate(order, is_anomaly_enabled())
         return [(leaf, before, run_hooks(leaf, leaf.grad) if leaf._hooks else leaf.grad)
                 for leaf, before in leaves]
     except BaseException:
@@ -85,6 +91,24 @@ def _propagate(order: list[Node], anomaly: bool) -> None:
                 c = node._db * g
                 before = b.grad
                 b.grad = c if before is None else before + c
+
+
+def propagate_graph(order: list[Node]) -> None:
+    """The sweep of ``backward(create_graph=True)``: each contribution is computed by the
+    node type's ``_graph_vjp`` from node operands, with grad mode on, so every ∂root/∂node
+    is itself a node whose graph can be swept again (to any order)."""
+    with enable_grad():
+        for node in reversed(order):
+            g = node.grad
+            if g is None or node._a is None:
+                continue
+            if node._hooks:
+                node.grad = g = run_hooks(node, g)
+            for parent, contribution in zip(node.parents, node._graph_vjp(g)):
+                if contribution is None:
+                    continue
+                before = parent.grad
+                parent.grad = contribution if before is None else before + contribution
 
 
 def _local_contributions(node: Node, g: Any) -> list[Any]:

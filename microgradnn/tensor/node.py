@@ -17,7 +17,7 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
 from ..core import Node, rule_of
-from . import apply, ops, spellings
+from . import apply, higher, numpy_protocol, ops, spellings
 from .apply import binary, unary, value
 from .arguments import Axis, axes_of, axis_of, checked_index, spelled
 from .dtypes import as_array
@@ -47,7 +47,9 @@ class Tensor(Node):
     _vc: Any  # Versions (in-place changes), shared with views; unset or None until needed
 
     __array_priority__ = 1000
-    __array_ufunc__ = None  # NumPy operators defer to Tensor's reflected methods
+    __array_ufunc__ = numpy_protocol.array_ufunc  # np.exp(t), arr @ t: Tensors (NEP 13)
+    __array_function__ = numpy_protocol.array_function  # np.sum(t, axis=0) (NEP 18)
+    _graph_vjp = higher.graph_vjp  # create_graph: the op table's VJPs on Tensors
 
     def __init__(self, data: ArrayLike, requires_grad: bool = False, name: str | None = None,
                  dtype: Any = None) -> None:
@@ -97,6 +99,9 @@ class Tensor(Node):
                 f"({self.label()} has shape {self.shape}; pass backward(gradient=...) "
                 "of that shape)")
         return np.array(1.0, dtype=self.data.dtype).reshape(self.data.shape)
+
+    def _as_node(self, g: Any) -> Tensor:
+        return Tensor(g)
 
     def _own_grad(self, g: Any) -> np.ndarray:
         """Leaves keep writable arrays of their own in their own dtype: rules may return

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from . import kernels
-from .apply import Binary, Nary, Unary, label, same, shape_of, unbroadcast
+from .apply import Binary, Nary, Unary, is_tensor, label, same, shape_of, unary, unbroadcast
 
 __all__ = ["BINARY", "NARY", "UNARY"]
 
@@ -141,9 +141,9 @@ def _is_basic(index: Any) -> bool:
                for p in parts)
 
 
-def _index_vjp(g: Any, ans: Any, x: Any, index: Any) -> Any:
-    """g scattered back into zeros; repeated indices add up (np.add.at)."""
-    out = np.zeros(x.shape, dtype=x.dtype)
+def _scatter(g: Any, shape: tuple[int, ...], index: Any) -> Any:
+    """g scattered back into zeros of ``shape``; repeated indices add up (np.add.at)."""
+    out = np.zeros(shape, dtype=np.result_type(g, np.float32))
     if _is_basic(index):
         out[index] = g
     else:
@@ -151,20 +151,30 @@ def _index_vjp(g: Any, ans: Any, x: Any, index: Any) -> Any:
     return out
 
 
+def _index_vjp(g: Any, ans: Any, x: Any, index: Any) -> Any:
+    """g scattered back into zeros; on a Tensor g (create_graph) the scatter is an op too,
+    whose own VJP is the index again (it is linear)."""
+    if is_tensor(g):
+        return unary(SCATTER, g, (x.shape, index))
+    return _scatter(g, x.shape, index).astype(x.dtype, copy=False)
+
+
 # PyTorch's clone and astype/float/double: a copy in the graph, a cast whose gradient is cast
 # back to the input's dtype
 CLONE = Unary("clone", np.copy, (same,), ("",))
 ASTYPE = Unary("astype", lambda x, dtype: x.astype(dtype),
-               (lambda g, ans, x, dtype: np.asarray(g).astype(x.dtype, copy=False),), ("",))
+               (lambda g, ans, x, dtype: g.astype(x.dtype) if is_tensor(g)
+                else np.asarray(g).astype(x.dtype, copy=False),), ("",))
 RESHAPE = Unary("reshape", lambda x, shape: x.reshape(shape),
                 (lambda g, ans, x, shape: np.reshape(g, x.shape),), ("",))
 TRANSPOSE = Unary("transpose", lambda x, perm, inverse: x.transpose(perm),
                   (lambda g, ans, x, perm, inverse: g.transpose(inverse),), ("",))
 INDEX = Unary("index", lambda x, index: x[index], (_index_vjp,), ("",))
+SCATTER = Unary("index_backward", _scatter, (lambda g, ans, x, shape, index: g[index],), ("",))
 
 UNARY = {op.name: op for op in (NEG, EXP, LOG, SQRT, TANH, SIGMOID, RELU, SOFTPLUS, ABS,
                                 CLIP, SUM, MEAN, MAX, MIN, LOGSUMEXP, SOFTMAX, LOG_SOFTMAX,
-                                CLONE, ASTYPE, RESHAPE, TRANSPOSE, INDEX)}
+                                CLONE, ASTYPE, RESHAPE, TRANSPOSE, INDEX, SCATTER)}
 
 
 # --------------------------------------------------------------------------- two arguments
@@ -224,7 +234,7 @@ def _matmul_vjp(g: Any, x: Any, y: Any, left: bool) -> Any:
         return g * y if left else g * x
     x2 = x[None, :] if x.ndim == 1 else x
     y2 = y[:, None] if y.ndim == 1 else y
-    g2 = np.asarray(g)
+    g2 = g if is_tensor(g) else np.asarray(g)
     if x.ndim == 1:
         g2 = np.expand_dims(g2, -2)
     if y.ndim == 1:
