@@ -41,7 +41,7 @@ def graph_vjp(node: Any, g: Any) -> tuple[Any, ...]:
         if sb is not None:
             gb = unbroadcast(_node(g if vjp_b is same else vjp_b(g, node, x, y, *params)), sb)
         keep: slice = nodes
-        return (ga, gb)[keep]
+        return (ga, gb)[keep]  # type: ignore[return-value]  # (a slice, not an index)
     if isinstance(op, Nary):
         at, params = saved
         vjp = op.vjps[0]
