@@ -44,6 +44,12 @@ __version__ = "0.1.0"
 _LAZY = {
     "GradcheckError": "check",
     "gradcheck": "check",
+    "gradgradcheck": "check",
+    "jacobian": "transforms",
+    "hessian": "transforms",
+    "hvp": "transforms",
+    "vjp": "transforms",
+    "jvp": "transforms",
     "numerical_gradient": "check",
     "relative_difference": "check",
     "Tensor": "tensor",
@@ -63,9 +69,16 @@ _LAZY = {
 _SUBMODULES = {"check", "nn", "optim", "viz"}
 
 if _typing.TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from .check import GradcheckError, gradcheck, numerical_gradient, relative_difference
+    from .check import (
+        GradcheckError,
+        gradcheck,
+        gradgradcheck,
+        numerical_gradient,
+        relative_difference,
+    )
     from .tensor import Tensor, concatenate, maximum, stack, where
     from .tensor.factories import arange, manual_seed, ones, rand, randn, tensor, zeros
+    from .transforms import hessian, hvp, jacobian, jvp, vjp
     from .viz import draw_graph, draw_network
 
 

@@ -11,9 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from .core import Node, grad, no_grad
+from .core import Node, enable_grad, grad, no_grad
 
-__all__ = ["GradcheckError", "gradcheck", "numerical_gradient", "relative_difference"]
+__all__ = ["GradcheckError", "gradcheck", "gradgradcheck", "numerical_gradient",
+           "relative_difference"]
 
 
 class GradcheckError(AssertionError):
@@ -120,3 +121,50 @@ def gradcheck(
                 f"numerical:\n{numerical}\nanalytical:\n{got}"
             )
     return True
+
+
+def gradgradcheck(
+    f: Callable[..., Node],
+    inputs: Node | Sequence[Node],
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    *,
+    seed: int = 0,
+) -> bool:
+    """Check ``f``'s second derivatives (PyTorch's defaults); True or raise.
+
+    As PyTorch's ``gradgradcheck``: with fixed random vectors u (over f's output) and w_i
+    (over each input), the first derivative ``Σ_i w_i · (uᵀ ∂f/∂x_i)``, computed with
+    ``create_graph=True``, is itself gradchecked against central differences.
+    :class:`GradcheckError` names the input whose second derivatives disagree.
+    """
+    nodes = (inputs,) if isinstance(inputs, Node) else tuple(inputs)
+    for i, node in enumerate(nodes):
+        if not isinstance(node, Node):
+            raise TypeError(f"gradgradcheck: input {i} is a {type(node).__name__}, expected a "
+                            "node")
+    rng = np.random.default_rng(seed + 1)
+    shape = np.shape(f(*nodes).data)
+    u = rng.standard_normal(shape) if shape else None
+    ws = [rng.standard_normal(np.shape(node.data)) for node in nodes]
+
+    def first_derivative(*xs: Node) -> Node:
+        with enable_grad():  # gradcheck runs f under no_grad for its differences
+            grads = grad(f(*xs), xs, u, create_graph=True, allow_unused=True)
+        total: Any = None
+        for g, w in zip(grads, ws):
+            if isinstance(g, Node):
+                gv: Any = g  # a Scalar or a Tensor
+                term = gv * float(w) if not np.shape(w) else (gv * w).sum()
+                total = term if total is None else total + term
+        if total is None:
+            raise GradcheckError("gradgradcheck: f's gradient depends on none of its inputs "
+                                 "as a node; nothing to check")
+        return total
+
+    try:
+        return gradcheck(first_derivative, nodes, eps, atol, rtol, seed=seed)
+    except GradcheckError as error:
+        raise GradcheckError(str(error).replace("gradcheck:", "gradgradcheck (second "
+                                                "derivatives):", 1)) from None

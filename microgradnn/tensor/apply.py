@@ -32,8 +32,9 @@ from . import kernels
 from .dtypes import F64, FLOATS, as_array
 from .versions import check_unchanged, newest
 
-__all__ = ["Binary", "Nary", "Op", "Unary", "binary", "bind", "careful_vjp", "is_tensor", "label",
-           "nary", "operand", "same", "shape_of", "unary", "unbroadcast", "value"]
+__all__ = ["Binary", "Nary", "Op", "Unary", "binary", "bind", "careful_vjp", "constant",
+           "is_tensor", "label", "nary", "operand", "same", "shape_of", "unary", "unbroadcast",
+           "value"]
 
 _ndarray = np.ndarray
 _asarray = np.asarray
@@ -198,6 +199,11 @@ class Nary(Op):
 
 
 # --------------------------------------------------------------------------- operands
+def constant(x: Any) -> Any:
+    """A Tensor leaf that needs no gradient, holding ``x``."""
+    return _Tensor(x)
+
+
 def is_tensor(x: Any) -> bool:
     return isinstance(x, _Tensor)
 

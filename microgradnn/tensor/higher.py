@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..core import rule_of
-from .apply import BOTH, ONLY_A, Binary, Nary, Unary, is_tensor, same, unbroadcast
+from .apply import BOTH, ONLY_A, Binary, Nary, Unary, constant, is_tensor, same, unbroadcast
 
 __all__ = ["graph_vjp"]
 
@@ -53,8 +53,4 @@ def graph_vjp(node: Any, g: Any) -> tuple[Any, ...]:
 def _node(c: Any) -> Any:
     """A contribution as a Tensor: a VJP that does not depend on g's graph (a zero) may
     return a plain array, which becomes a constant."""
-    if is_tensor(c):
-        return c
-    from .node import Tensor  # (node.py imports this module)
-
-    return Tensor(c)
+    return c if is_tensor(c) else constant(c)
