@@ -85,11 +85,17 @@ def vjp(f: Fn, inputs: Any, v: Any = None) -> tuple[np.ndarray, Any]:
     return np.array(out.data), result if many else result[0]
 
 
+def _depends(g: Any) -> bool:
+    """Whether a gradient from create_graph is a node with a graph (not a constant: the
+    gradient of a function linear in its inputs)."""
+    return isinstance(g, Node) and not g.is_leaf and getattr(g, "requires_grad", True)
+
+
 def _dot(gs: tuple[Any, ...], vs: tuple[Any, ...]) -> Node:
-    """Σ_i Σ g_i · v_i as one node, over the gradients that are nodes."""
+    """Σ_i Σ g_i · v_i as one node, over the gradients that are nodes with a graph."""
     total: Any = None
     for g, v in zip(gs, vs):
-        if isinstance(g, Node):
+        if _depends(g):
             gv: Any = g  # a Scalar or a Tensor
             term = gv * v if isinstance(g, Scalar) else (gv * np.asarray(v, dtype=np.float64)).sum()
             total = term if total is None else total + term
@@ -145,7 +151,7 @@ def hessian(f: Fn, inputs: Any) -> Any:
     grads = grad(out, leaves, create_graph=True, allow_unused=True)
     blocks = []
     for g, x in zip(grads, leaves):
-        if isinstance(g, Node) and not g.is_leaf:
+        if _depends(g):
             rows = _rows(g, leaves)
         else:  # a gradient that is constant: its derivative is zero
             rows = [np.zeros(np.shape(x.data) + np.shape(y.data)) for y in leaves]
