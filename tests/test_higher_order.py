@@ -10,7 +10,6 @@ tests/test_tensor_ops.py.
 from __future__ import annotations
 
 import gc
-from functools import partial
 from typing import Any
 
 import numpy as np
@@ -126,7 +125,8 @@ def _tensor_second(F: Any, case: Case, arrays: list[np.ndarray], kwargs: dict) -
         return [np.zeros(a.shape) for a in arrays]
     second = (mg.grad(total, xs, allow_unused=True) if F is MG
               else torch.autograd.grad(total, xs, allow_unused=True))
-    return [np.zeros(a.shape) if h is None else (h.detach().numpy(force=True) if F is TH else np.asarray(h))
+    return [np.zeros(a.shape) if h is None else
+            (h.detach().numpy(force=True) if F is TH else np.asarray(h))
             for h, a in zip(second, arrays)]
 
 
