@@ -45,6 +45,8 @@ _LAZY = {
     "GradcheckError": "check",
     "gradcheck": "check",
     "gradgradcheck": "check",
+    "Function": "function",
+    "FunctionCtx": "function",
     "jacobian": "transforms",
     "hessian": "transforms",
     "hvp": "transforms",
@@ -76,6 +78,7 @@ if _typing.TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         numerical_gradient,
         relative_difference,
     )
+    from .function import Function, FunctionCtx
     from .tensor import Tensor, concatenate, maximum, stack, where
     from .tensor.factories import arange, manual_seed, ones, rand, randn, tensor, zeros
     from .transforms import hessian, hvp, jacobian, jvp, vjp

@@ -104,7 +104,10 @@ def propagate_graph(order: list[Node]) -> None:
                 continue
             if node._hooks:
                 node.grad = g = run_hooks(node, g)
-            for parent, contribution in zip(node.parents, node._graph_vjp(g)):
+            rule = node._b if node._da is None and node._a.__class__ is tuple else None
+            custom = getattr(getattr(rule, "__self__", None), "graph_vjp", None)  # mg.Function
+            contributions = custom(node, g) if custom else node._graph_vjp(g)
+            for parent, contribution in zip(node.parents, contributions):
                 if contribution is None:
                     continue
                 before = parent.grad
