@@ -159,7 +159,8 @@ def gradgradcheck(
                 term = gv * float(w) if not np.shape(w) else (gv * w).sum()
                 total = term if total is None else total + term
         for x in xs:  # + 0·x: a node that depends on every input, even when f is linear
-            zero: Any = x * 0.0
+            xv: Any = x
+            zero: Any = xv * 0.0
             zero = zero if isinstance(x.data, float) else zero.sum()
             total = zero if total is None else total + zero
         return total
