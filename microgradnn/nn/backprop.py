@@ -199,9 +199,11 @@ class Backprop:
         grads = ", ".join(f"D^({l}): {d.shape[0]}×{d.shape[1]}" for l, d in self.grad.items())
         return f"Backprop(method={self.method!r}, cost={self.cost:.6g}; {deltas}; {grads})"
 
-    def unrolled_grad(self) -> np.ndarray:
-        """All D^(l) flattened and joined in layer order (the course's ``grad(:)``)."""
-        return unroll(self.grad)
+    def unrolled_grad(self, order: str = "C") -> np.ndarray:
+        """All D^(l) flattened and joined in layer order: ``order="C"`` row by row (as
+        :meth:`Network.unroll`'s default) or ``"F"`` down the columns, the course's
+        ``grad = [Theta1_grad(:); Theta2_grad(:)]``."""
+        return unroll(self.grad, order)
 
 
 def _D(Theta: Layers, Delta: Layers, lam: float, m: int) -> Layers:

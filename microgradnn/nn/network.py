@@ -18,7 +18,7 @@ import numpy as np
 from . import _validate as check
 from . import backprop as bp
 from .init import debug_weights, random_weights
-from .params import roll, shapes, unroll
+from .params import check_order, roll, shapes, unroll
 
 if TYPE_CHECKING:  # pragma: no cover
     from .compare import Comparison
@@ -165,15 +165,19 @@ class Network:
                        **tolerances)
 
     # -- unrolled parameters (the course's nn_params) ----------------------------------------
-    def unroll(self) -> np.ndarray:
-        """Θ^(1), Θ^(2), ... flattened (row-major) and joined into one vector."""
-        return unroll(self._theta("Network.unroll"))
+    def unroll(self, order: str = "C") -> np.ndarray:
+        """Θ^(1), Θ^(2), ... flattened and joined into one vector: ``order="C"`` row by row
+        (NumPy's ``ravel()``, the default) or ``order="F"`` down the columns, as the
+        course's Octave ``nn_params = [Theta1(:); Theta2(:)]``."""
+        return unroll(self._theta("Network.unroll"), check_order(order, "Network.unroll"))
 
-    def set_unrolled(self, params: Any) -> None:
-        """The inverse of :meth:`unroll`: put a parameter vector back into ``theta``
-        (copied: later changes to ``params`` do not reach the network)."""
+    def set_unrolled(self, params: Any, order: str = "C") -> None:
+        """The inverse of :meth:`unroll` in the same ``order`` ("C" or "F"): put a
+        parameter vector back into ``theta`` (copied: later changes to ``params`` do not
+        reach the network). Rolling an "F" vector back as "C" scrambles every Θ^(l)."""
         p = np.array(params, dtype=np.float64)
-        self.theta = roll(p, shapes(self.sizes), "Network.set_unrolled")
+        self.theta = roll(p, shapes(self.sizes), "Network.set_unrolled",
+                          check_order(order, "Network.set_unrolled"))
 
     # -- training -----------------------------------------------------------------------------
     def fit(self, X: Any, y: Any, lam: float = 1.0, method: str = "L-BFGS-B", *,
