@@ -4,6 +4,7 @@
     microgradnn check  [--sizes 3 5 3] [-m 5] [--lam 3] the course's gradient check
     microgradnn render EXPR --var x=2 ... [-o FILE]     draw any scalar expression with its δ's
     microgradnn train digits [--hidden 25] ...          the course's network on real digits
+    microgradnn grade PATH [--convention ...] [--json]  grade a learner's nnCostFunction
 
 Usage errors (unknown options, malformed expressions, bad values, an output that cannot be
 written) print one line to stderr and exit with status 2; a failed check exits with 1.
@@ -135,6 +136,17 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_grade(args: argparse.Namespace) -> int:
+    from .nn.grader.command import run_grade
+
+    out = _writable_dir(args.out) if args.out is not None else None
+    try:
+        return run_grade(args.target, convention=args.convention, order=args.order,
+                         labels=args.labels, as_json=args.json, out=out, timeout=args.timeout)
+    except ValueError as error:  # GradeUsageError and bad arguments: one line, exit 2
+        raise UsageError(str(error).removeprefix("grade: ")) from None
+
+
 # ------------------------------------------------------------------------------ parser
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # one line, exit 2, no traceback
@@ -202,6 +214,29 @@ def build_parser() -> argparse.ArgumentParser:
                        help="where to write hidden_units.png and weights.npz")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
     train.set_defaults(run=cmd_train)
+
+    grade = sub.add_parser(
+        "grade", help="grade a learner's own nnCostFunction (.m in Octave, or Python)",
+        description="Run your nnCostFunction (an .m file in GNU Octave, or 'file.py:function') "
+                    "on the course's check cases and compare J and every D^(l) with "
+                    "autodiff; when it is wrong, name the first wrong Θ entry, the step of "
+                    "the δ recurrence to look at and the likely mistake. Exit 0 correct, "
+                    "1 wrong, 2 usage error, 3 could not run (Octave missing, timeout, "
+                    "crash).")
+    grade.add_argument("target", metavar="PATH", help="nnCostFunction.m or file.py:function")
+    grade.add_argument("--convention", default="auto", choices=["auto", "octave", "numpy"],
+                       help="octave = column-major with labels 1..K, numpy = row-major with "
+                            "0..K-1 (default: auto, found from the function)")
+    grade.add_argument("--order", choices=["F", "C"], help="unrolling order of nn_params "
+                       "and grad: F column-major (Theta1(:)), C row-major (ravel())")
+    grade.add_argument("--labels", type=int, choices=[1, 0], help="label base of y: 1 (1..K) "
+                       "or 0 (0..K-1)")
+    grade.add_argument("--json", action="store_true", help="print the report as JSON")
+    grade.add_argument("--out", type=Path, metavar="DIR",
+                       help="write the network pictures with your δ on every unit (SVG)")
+    grade.add_argument("--timeout", type=float, default=60.0,
+                       help="seconds before the run is stopped (default: 60)")
+    grade.set_defaults(run=cmd_grade)
     return parser
 
 
