@@ -17,7 +17,7 @@ from .evaluate import TOLERANCE, CaseResult
 from .mistakes import ASSEMBLY_RULES, DELTA_RULES, MATCH, Mistake, distance, lambda_factor, \
     mistaken_D
 
-__all__ = ["Finding", "cost_findings", "grad_findings", "run_findings"]
+__all__ = ["ALL_CASES", "Finding", "names", "cost_findings", "grad_findings", "run_findings"]
 
 COURSE_SIGMOID_GRADIENT = bp.sigmoid_gradient(np.array([-1.0, -0.5, 0.0, 0.5, 1.0]))
 
@@ -35,7 +35,12 @@ class Finding:
         return {"code": self.code, "message": self.message, "where": self.where}
 
 
-def _names(results: list[CaseResult]) -> str:
+ALL_CASES = 9  # the number of standard cases: a finding seen in all of them says "all cases"
+
+
+def names(results: list[CaseResult]) -> str:
+    if len(results) == ALL_CASES:
+        return "all cases"
     return ", ".join(r.case.name for r in results)
 
 
@@ -46,21 +51,22 @@ def _absent_class(case: Case) -> bool:
 def run_findings(results: list[CaseResult]) -> list[Finding]:
     """Errors, malformed outputs, inputs changed in place; one finding per distinct message."""
     out: list[Finding] = []
-    seen: dict[tuple[str, str], list[CaseResult]] = {}
+    seen: dict[str, list[CaseResult]] = {}  # one finding per code, its first message
     for r in results:
         if r.problem is not None:
-            seen.setdefault(r.problem, []).append(r)
-    for (code, message), where in seen.items():
+            seen.setdefault(r.problem[0], []).append(r)
+    for code, where in seen.items():
+        message = where[0].problem[1]  # type: ignore[index]
         if where and all(_absent_class(r.case) for r in where) and \
                 len(where) < len(results):
             message += ("; it fails only where a class is absent from y: build the K columns "
                         "of Y from 1..K (eye(num_labels)(y, :)), not from the labels present")
-        out.append(Finding(code, message, _names(where)))
+        out.append(Finding(code, message, names(where)))
     mutated = [r for r in results if r.mutated]
     if mutated:
         out.append(Finding("modifies-input", "the function changes the nn_params it was "
                            "given (in place); an optimiser's vector must stay as passed: "
-                           "work on a copy", _names(mutated)))
+                           "work on a copy", names(mutated)))
     return out
 
 
@@ -71,11 +77,11 @@ def cost_findings(results: list[CaseResult]) -> list[Finding]:
     if not wrong:
         return []
     if all(r.case.lam > 0 for r in wrong) and any(r.case.lam == 0 and r.J_ok for r in judged):
-        return [Finding("cost-reg-wrong", _reg_hint(wrong), _names(wrong))]
+        return [Finding("cost-reg-wrong", _reg_hint(wrong), names(wrong))]
     only_absent = all(_absent_class(r.case) for r in wrong) and len(wrong) < len(judged)
     hint = ("J is wrong only where a class is absent from y: build Y from the classes 1..K, "
             "not from the labels present" if only_absent else _cost_hint(wrong))
-    return [Finding("cost-wrong", hint, _names(wrong))]
+    return [Finding("cost-wrong", hint, names(wrong))]
 
 
 def _cost_hint(wrong: list[CaseResult]) -> str:
@@ -120,7 +126,7 @@ def grad_findings(results: list[CaseResult]) -> list[Finding]:
     wrong = [r for r in ran if not r.D_ok]
     if not wrong:
         return []
-    where = _names(wrong)
+    where = names(wrong)
     if all(not np.any(np.concatenate([d.ravel() for d in r.D.values()]))  # type: ignore[union-attr]
            for r in ran):
         return [Finding("not-implemented", "grad is all zeros: the cost is there but "

@@ -77,8 +77,8 @@ def read_outputs(outcome: Outcome, case: Case, language: str
     """(J, grad as a flat vector, None) or (J or None, None, (code, message))."""
     if outcome.values is None:
         code = "octave-error" if language == "octave" else "python-error"
-        where = f" (line {outcome.line})" if outcome.line else ""
-        return None, None, (code, f"error{where}: {outcome.error}")
+        where = f" at line {outcome.line}" if outcome.line else ""
+        return None, None, (code, f"your code stops{where}: {outcome.error}")
     if len(outcome.values) != 2:
         n = len(outcome.values)
         return None, None, ("grad-shape", f"returned {n} value{'s' * (n != 1)}; expected two, "

@@ -17,7 +17,7 @@ from typing import Any
 
 from .cases import PROBE, Case, standard_cases
 from .conventions import COURSE, Convention, candidates, parse
-from .diagnose import Finding, cost_findings, grad_findings, run_findings, \
+from .diagnose import Finding, cost_findings, names, grad_findings, run_findings, \
     sigmoid_gradient_finding
 from .evaluate import CaseResult, judge
 from .localise import describe, first_wrong, localise
@@ -144,16 +144,13 @@ def _conclude(report: GradeReport, results: list[CaseResult],
         findings += grad
     report.first_wrong = first_wrong(results)
     report.localisation = localise(results)
-    if ran and not any(r.D_ok for r in results if r.ran) and not _explained(findings):
-        where = report.localisation.message if report.localisation else ""
-        findings.append(Finding("grad-wrong", f"D^(l) differs from autodiff, no known cause; "
-                                f"first wrong entry {describe(report.first_wrong)}. {where}",
-                                ", ".join(r.case.name for r in results if r.ran and not r.D_ok)))
-    elif any(r.ran and not r.D_ok for r in results) and not _explained(findings):
-        where = report.localisation.message if report.localisation else ""
-        findings.append(Finding("grad-wrong", f"D^(l) differs from autodiff in some cases; "
-                                f"first wrong entry {describe(report.first_wrong)}. {where}",
-                                ", ".join(r.case.name for r in results if r.ran and not r.D_ok)))
+    explained = _explained(findings + report.findings)
+    bad = [r for r in results if r.ran and not r.D_ok]
+    if bad and not explained:
+        findings.append(Finding("grad-wrong", f"D^(l) differs from autodiff with no known "
+                                f"cause; first wrong entry {describe(report.first_wrong)}; "
+                                "the δ's read back below show the step to look at",
+                                names(bad)))
     report.findings = findings + report.findings
 
 

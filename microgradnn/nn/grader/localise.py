@@ -76,11 +76,11 @@ def _where(r: CaseResult, wrong: dict[int, list[int]], L: int) -> str:
         j = wrong[l][0]
         step = STEPS.get(l, f"δ^({l}) = (Θ^({l}))ᵀδ^({l + 1}) .* g'(z^({l}))")
         said.append(f"δ^({l})_{j} differs: the step {step} is where to look")
-        return "; ".join(said) + f" (one example, {r.case.name})"
+        return "; ".join(said) + f" (case {r.case.name!r})"
     if r.D_ok:
-        return "; ".join(said) + f" and so does every D^(l) for one example ({r.case.name})"
+        return "; ".join(said) + f" and so does every D^(l) (case {r.case.name!r})"
     return ("; ".join(said) + ": the step Δ^(l) += δ^(l+1)(a^(l))ᵀ, D^(l) = Δ^(l)/m + "
-            f"(λ/m)Θ^(l) (j ≥ 1) is where to look ({r.case.name})")
+            f"(λ/m)Θ^(l) (j ≥ 1) is where to look (case {r.case.name!r})")
 
 
 def first_wrong(results: list[CaseResult]) -> tuple[str | int, ...] | None:
