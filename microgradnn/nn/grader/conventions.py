@@ -94,9 +94,10 @@ def parse(convention: Any, order: Any = None, labels: Any = None) -> dict[str, A
 
 
 def candidates(fixed: dict[str, Any], y_shapes: tuple[str, ...]) -> list[Convention]:
-    """Every convention consistent with ``fixed``, the course's first (ties go to it)."""
+    """Every convention consistent with ``fixed``: the course's F/1 first, then NumPy's C/0
+    (ties between conventions the function cannot tell apart go to the first)."""
     out = []
-    for y, order, base in product(y_shapes, ("F", "C"), (1, 0)):
+    for y, (order, base) in product(y_shapes, (("F", 1), ("C", 0), ("C", 1), ("F", 0))):
         if fixed.get("order", order) != order or fixed.get("labels", base) != base:
             continue
         if y == "one-hot" and base == 0 and "labels" not in fixed:

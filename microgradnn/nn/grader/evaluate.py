@@ -35,6 +35,7 @@ class CaseResult:
     problem: tuple[str, str] | None = None
     error_line: int | None = None
     mutated: bool = False
+    returned: bool = False  # the function returned (it may have returned nonsense)
 
     @property
     def ran(self) -> bool:
@@ -122,7 +123,7 @@ def judge(outcome: Outcome, case: Case, convention: Convention, language: str,
     ``order``, by default the convention's own) against the reference."""
     J, g, problem = read_outputs(outcome, case, language)
     result = CaseResult(case, convention, J=J, problem=problem, error_line=outcome.line,
-                        mutated=outcome.mutated)
+                        mutated=outcome.mutated, returned=outcome.values is not None)
     ref = case.reference
     if J is not None:
         result.rel_J = relative_difference(J, ref.cost)

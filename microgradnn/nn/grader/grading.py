@@ -21,7 +21,7 @@ from .diagnose import Finding, cost_findings, names, grad_findings, run_findings
     sigmoid_gradient_finding
 from .evaluate import CaseResult, judge
 from .localise import describe, first_wrong, localise
-from .mistakes import Mistake, distance, mistaken_D
+from .mistakes import MATCH, Mistake, distance, mistaken_D
 from .octave import OctaveRunner
 from .report import GradeReport
 from .runner import GradeUsageError, Outcome, PythonRunner, RunFailure, load_python
@@ -50,21 +50,21 @@ def make_runner(target: Any, timeout: float) -> Runner:
 
 
 def _fit(outcome: Outcome, case: Case, conv: Convention, language: str
-         ) -> tuple[float, str]:
-    """How well the outputs fit the case in ``conv`` (0 = exactly, up to 2) and the order
-    the gradient fits best in: the best candidate of the catalogue, so a learner with a
-    known mistake is still recognised in their convention."""
-    best = (2.0, conv.order)
+         ) -> tuple[int, float]:
+    """How well the outputs fit the case in ``conv``, smaller is better: first how many of
+    J and grad miss (grad may match any catalogued mistake, so a learner with a known
+    mistake is still recognised in their convention), then how far they are."""
+    best = (3, 3.0)
     for order in (conv.order, "C" if conv.order == "F" else "F"):
         r = judge(outcome, case, conv, language, order)
-        if r.D is None:
+        if r.D is None and r.J is None:
             continue
-        d_grad = min(max(distance(r.D[l], D[l]) for l in D)
-                     for D in (mistaken_D(case, Mistake(d, a)) for d, a in _FIT_MISTAKES))
+        d_grad = 1.0 if r.D is None else min(
+            max(distance(r.D[l], D[l]) for l in D)
+            for D in (mistaken_D(case, Mistake(d, a)) for d, a in _FIT_MISTAKES))
         d_J = 1.0 if r.J is None else min(distance(r.J, case.reference.cost), 1.0)
-        score = min(d_grad, 1.0) + d_J
-        if score < best[0] - 1e-12:
-            best = (score, order)
+        score = (int(d_grad >= MATCH) + int(d_J >= MATCH), min(d_grad, 1.0) + d_J)
+        best = min(best, score)
     return best
 
 
@@ -102,7 +102,7 @@ def grade(target: Any, *, convention: str = "auto", timeout: float = 60,
         else:
             convs = candidates(fixed, ("column", "vector", "one-hot"))
             probes = list(zip(convs, runner.run([(probe, c) for c in convs])))
-            main = min(probes, key=lambda p: _fit(p[1], probe, p[0], runner.language)[0])[0]
+            main = min(probes, key=lambda p: _fit(p[1], probe, p[0], runner.language))[0]
             main_outcomes = runner.run([(c, main) for c in cases])
     except RunFailure as failure:
         return GradeReport(runner.label, runner.language, "error", COURSE,
@@ -131,7 +131,7 @@ def _conclude(report: GradeReport, results: list[CaseResult],
             report.notes += [f"{f.code}: {f.message}" for f in report.findings]
             report.findings = []
         return
-    ran = [r for r in results if r.ran or r.J is not None]
+    ran = [r for r in results if r.returned]
     report.verdict = "wrong" if ran else "error"
     findings = run_findings(results)
     findings += _convention_findings(report.convention, probes, probe, language)
@@ -169,6 +169,8 @@ def _convention_findings(main: Convention, probes: list[tuple[Convention, Outcom
     """unrolling-order / labels-base, when the probe fits exactly in another reading."""
     fits, parts = {}, {}
     for conv, outcome in probes:
+        if conv.y != main.y:
+            continue
         for order in ("F", "C"):
             r = judge(outcome, probe, conv, language, order)
             fits[(conv.order, order, conv.labels)] = r.ok
