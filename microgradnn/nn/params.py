@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from itertools import pairwise
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -28,13 +28,16 @@ def shapes(sizes: Sequence[int]) -> dict[int, tuple[int, int]]:
     return {l: (s_next, s + 1) for l, (s, s_next) in enumerate(pairwise(sizes), start=1)}
 
 
-def check_order(order: Any, caller: str) -> str:
+Order = Literal["C", "F"]
+
+
+def check_order(order: Any, caller: str) -> Order:
     """``order`` as "C" or "F", or a ValueError naming both and what each means."""
     if order not in ORDERS:
         raise ValueError(f"{caller}: order must be 'F' (column-major, Octave's "
                          f"[Theta1(:); Theta2(:)]) or 'C' (row-major, NumPy's ravel()), "
                          f"got {order!r}")
-    return str(order)
+    return "C" if order == "C" else "F"
 
 
 def unroll(layers: Mapping[int, np.ndarray], order: str = "C") -> np.ndarray:

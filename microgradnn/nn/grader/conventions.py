@@ -20,6 +20,7 @@ import numpy as np
 
 from ..params import ORDERS, roll, shapes, unroll
 from .cases import Case
+from .errors import GradeUsageError
 
 __all__ = ["COURSE", "NAMED", "Convention", "candidates", "parse"]
 
@@ -78,16 +79,16 @@ def parse(convention: Any, order: Any = None, labels: Any = None) -> dict[str, A
     if convention in NAMED:
         fixed = {"order": NAMED[convention].order, "labels": NAMED[convention].labels}
     elif convention != "auto":
-        raise ValueError(f"grade: convention must be 'auto', 'octave' (column-major, labels "
+        raise GradeUsageError(f"grade: convention must be 'auto', 'octave' (column-major, labels "
                          f"1..K) or 'numpy' (row-major, labels 0..K−1), got {convention!r}")
     if order is not None:
         if order not in ORDERS:
-            raise ValueError(f"grade: order must be 'F' (column-major, Octave's Theta1(:)) "
+            raise GradeUsageError(f"grade: order must be 'F' (column-major, Octave's Theta1(:)) "
                              f"or 'C' (row-major, NumPy's ravel()), got {order!r}")
         fixed["order"] = order
     if labels is not None:
         if str(labels) not in ("0", "1"):
-            raise ValueError(f"grade: labels must be 1 (classes 1..K, the course) or 0 "
+            raise GradeUsageError(f"grade: labels must be 1 (classes 1..K, the course) or 0 "
                              f"(0..K−1), got {labels!r}")
         fixed["labels"] = int(labels)
     return fixed

@@ -14,10 +14,17 @@ import numpy as np
 from .. import backprop as bp
 from .cases import Case
 from .evaluate import TOLERANCE, CaseResult
-from .mistakes import ASSEMBLY_RULES, DELTA_RULES, MATCH, Mistake, distance, lambda_factor, \
-    mistaken_D
+from .mistakes import (
+    ASSEMBLY_RULES,
+    DELTA_RULES,
+    MATCH,
+    Mistake,
+    distance,
+    lambda_factor,
+    mistaken_D,
+)
 
-__all__ = ["ALL_CASES", "Finding", "names", "cost_findings", "grad_findings", "run_findings"]
+__all__ = ["ALL_CASES", "Finding", "cost_findings", "grad_findings", "names", "run_findings"]
 
 COURSE_SIGMOID_GRADIENT = bp.sigmoid_gradient(np.array([-1.0, -0.5, 0.0, 0.5, 1.0]))
 

@@ -17,8 +17,14 @@ from typing import Any
 
 from .cases import PROBE, Case, standard_cases
 from .conventions import COURSE, Convention, candidates, parse
-from .diagnose import Finding, cost_findings, names, grad_findings, run_findings, \
-    sigmoid_gradient_finding
+from .diagnose import (
+    Finding,
+    cost_findings,
+    grad_findings,
+    names,
+    run_findings,
+    sigmoid_gradient_finding,
+)
 from .evaluate import CaseResult, judge
 from .localise import describe, first_wrong, localise
 from .mistakes import MATCH, Mistake, distance, mistaken_D
@@ -100,9 +106,14 @@ def grade(target: Any, *, convention: str = "auto", timeout: float = 60,
                                                                    outcomes[len(cases):]))
             probes.insert(0, (main, main_outcomes[PROBE]))
         else:
-            convs = candidates(fixed, ("column", "vector", "one-hot"))
+            convs = candidates({}, ("column", "vector", "one-hot"))  # all, for diagnosis
             probes = list(zip(convs, runner.run([(probe, c) for c in convs])))
-            main = min(probes, key=lambda p: _fit(p[1], probe, p[0], runner.language))[0]
+            def fit(p: tuple[Convention, Outcome]) -> tuple[int, float]:
+                return _fit(p[1], probe, p[0], runner.language)
+
+            y_shape = min(probes, key=fit)[0].y  # the shape of y it works with at all
+            allowed = candidates(fixed, (y_shape,))
+            main = min((p for p in probes if p[0] in allowed), key=fit)[0]
             main_outcomes = runner.run([(c, main) for c in cases])
     except RunFailure as failure:
         return GradeReport(runner.label, runner.language, "error", COURSE,
@@ -134,8 +145,11 @@ def _conclude(report: GradeReport, results: list[CaseResult],
     ran = [r for r in results if r.returned]
     report.verdict = "wrong" if ran else "error"
     findings = run_findings(results)
-    findings += _convention_findings(report.convention, probes, probe, language)
-    if not any(f.code in ("unrolling-order", "labels-base") for f in findings):
+    convention = _convention_findings(report.convention, probes, probe, language)
+    findings += convention
+    if convention:
+        report.verdict = "wrong"  # it runs, in another convention: the cause is known
+    else:
         findings += cost_findings(results)
         grad = grad_findings(results)
         codes = {f.code for f in findings + report.findings}

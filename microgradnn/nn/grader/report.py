@@ -122,7 +122,8 @@ class GradeReport:
         from .learner_net import LearnerNetwork
 
         result = self._single(case)
-        learner = {l + 1: result.D[l][:, 0] for l in result.D}  # type: ignore[union-attr]
+        D = result.D or {}
+        learner = {l + 1: D[l][:, 0] for l in D}
         net = LearnerNetwork(result.case.theta, learner)
         c = result.case
         g = draw_network(net, c.X[0], c.labels[0] if c.K > 1 else c.Y[0])
@@ -140,7 +141,7 @@ class GradeReport:
             if " -> " in head:  # an edge into a wrong unit
                 g.body[k] = f'{end} color="{WRONG_INK}"]\n'
             else:
-                l, j = unit  # type: ignore[misc]
+                l, j = unit
                 want = float(ref[l][0, j - 1])
                 g.body[k] = (f'{end} color="{WRONG_INK}" penwidth="3" xlabel=<<FONT COLOR='
                              f'"{WRONG_INK}" POINT-SIZE="10">autodiff δ = {want:.4g}</FONT>>]\n')

@@ -21,23 +21,11 @@ import numpy as np
 
 from .cases import Case
 from .conventions import Convention
+from .errors import GradeUsageError, RunFailure
 
 __all__ = ["Call", "GradeUsageError", "Outcome", "PythonRunner", "RunFailure", "load_python"]
 
 Call = tuple[Case, Convention]
-
-
-class GradeUsageError(ValueError):
-    """The target cannot be graded as given (exit status 2): one line says why."""
-
-
-class RunFailure(Exception):
-    """The learner's code could not be run at all (exit status 3), with a finding code."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass

@@ -3,7 +3,6 @@ unrolling order F (Octave's Theta1(:)) or C (NumPy's ravel()) x labels 1..K or 0
 Each one is consistent, so each is graded correct in its own convention."""
 
 import numpy as np
-
 from _course import sigmoid, sigmoid_gradient
 
 

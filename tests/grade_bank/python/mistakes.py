@@ -1,7 +1,6 @@
 """NumPy ports with a learner's mistake each (row-major, labels 0..K-1)."""
 
 import numpy as np
-
 from _course import sigmoid, sigmoid_gradient
 
 
@@ -53,7 +52,7 @@ def changes_nn_params(nn_params, s1, s2, K, X, y, lam):
 
 def g_prime_of_a(nn_params, s1, s2, K, X, y, lam):
     """Wrong: sigmoid_gradient(a2) where the lecture has g'(z2)."""
-    Theta1, Theta2, a1, z2, a2, h = _forward(nn_params, s1, s2, K, X)
+    Theta1, Theta2, a1, _z2, a2, h = _forward(nn_params, s1, s2, K, X)
     m = X.shape[0]
     Y = np.eye(K)[y]
     d3 = h - Y
