@@ -143,8 +143,10 @@ class GradeReport:
             else:
                 l, j = unit
                 want = float(ref[l][0, j - 1])
-                g.body[k] = (f'{end} color="{WRONG_INK}" penwidth="3" xlabel=<<FONT COLOR='
-                             f'"{WRONG_INK}" POINT-SIZE="10">autodiff δ = {want:.4g}</FONT>>]\n')
+                note = (f'<TABLE BORDER="0" CELLPADDING="1" BGCOLOR="white"><TR><TD><FONT '
+                        f'COLOR="{WRONG_INK}" POINT-SIZE="10">autodiff δ = {want:.4g}</FONT>'
+                        '</TD></TR></TABLE>')
+                g.body[k] = f'{end} color="{WRONG_INK}" penwidth="3" xlabel=<{note}>]\n')
         return g
 
     def _single(self, name: str | None) -> CaseResult:
