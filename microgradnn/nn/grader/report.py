@@ -146,7 +146,7 @@ class GradeReport:
                 note = (f'<TABLE BORDER="0" CELLPADDING="1" BGCOLOR="white"><TR><TD><FONT '
                         f'COLOR="{WRONG_INK}" POINT-SIZE="10">autodiff δ = {want:.4g}</FONT>'
                         '</TD></TR></TABLE>')
-                g.body[k] = f'{end} color="{WRONG_INK}" penwidth="3" xlabel=<{note}>]\n')
+                g.body[k] = f'{end} color="{WRONG_INK}" penwidth="3" xlabel=<{note}>]\n'
         return g
 
     def _single(self, name: str | None) -> CaseResult:
