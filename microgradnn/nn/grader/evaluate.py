@@ -38,6 +38,15 @@ class CaseResult:
     returned: bool = False  # the function returned (it may have returned nonsense)
 
     @property
+    def name(self) -> str:
+        return self.case.name
+
+    @property
+    def lam(self) -> float:
+        """λ of the case."""
+        return self.case.lam
+
+    @property
     def ran(self) -> bool:
         return self.D is not None
 
