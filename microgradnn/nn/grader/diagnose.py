@@ -26,6 +26,8 @@ from .mistakes import (
 
 __all__ = ["ALL_CASES", "Finding", "cost_findings", "grad_findings", "names", "run_findings"]
 
+ONE_HOT_HINT = ("Y needs K columns, one per class, whatever labels y holds (Octave I(y, :) "
+                "with I = eye(num_labels); NumPy np.eye(K)[y]), not one per label present")
 COURSE_SIGMOID_GRADIENT = bp.sigmoid_gradient(np.array([-1.0, -0.5, 0.0, 0.5, 1.0]))
 
 
@@ -66,8 +68,7 @@ def run_findings(results: list[CaseResult]) -> list[Finding]:
         message = where[0].problem[1]  # type: ignore[index]
         if where and all(_absent_class(r.case) for r in where) and \
                 len(where) < len(results):
-            message += ("; it fails only where a class is absent from y: build the K columns "
-                        "of Y from 1..K (eye(num_labels)(y, :)), not from the labels present")
+            message += ("; it fails only where a class is absent from y: " + ONE_HOT_HINT)
         out.append(Finding(code, message, names(where)))
     mutated = [r for r in results if r.mutated]
     if mutated:
@@ -86,8 +87,8 @@ def cost_findings(results: list[CaseResult]) -> list[Finding]:
     if all(r.case.lam > 0 for r in wrong) and any(r.case.lam == 0 and r.J_ok for r in judged):
         return [Finding("cost-reg-wrong", _reg_hint(wrong), names(wrong))]
     only_absent = all(_absent_class(r.case) for r in wrong) and len(wrong) < len(judged)
-    hint = ("J is wrong only where a class is absent from y: build Y from the classes 1..K, "
-            "not from the labels present" if only_absent else _cost_hint(wrong))
+    hint = ("J is wrong only where a class is absent from y: " + ONE_HOT_HINT if only_absent
+            else _cost_hint(wrong))
     return [Finding("cost-wrong", hint, names(wrong))]
 
 
@@ -152,8 +153,8 @@ def grad_findings(results: list[CaseResult]) -> list[Finding]:
                      Mistake(delta, "right").codes]
             return [*extra, Finding("lambda-factor", found, where)]
     if all(_absent_class(r.case) for r in wrong) and len(wrong) < len(ran):
-        return [Finding("grad-wrong", "grad is wrong only where a class is absent from y: "
-                        "build Y from the classes 1..K, not from the labels present", where)]
+        return [Finding("grad-wrong", "grad is wrong only where a class is absent from y: " +
+                        ONE_HOT_HINT, where)]
     return []  # grad-wrong with its localisation is added by the caller
 
 

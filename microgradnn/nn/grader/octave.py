@@ -128,7 +128,7 @@ class OctaveRunner:
         self.sigmoid_gradient_error = _text(r["SGERR"])
         outcomes = []
         for k in range(n):
-            error = _text(r["ERR"][0, k])
+            error = " ".join(_text(r["ERR"][0, k]).split())  # a parse error spans lines
             if error:
                 line = int(r["LINE"][0, k]) or _parse_line(error)
                 outcomes.append(Outcome(error=error, line=line))

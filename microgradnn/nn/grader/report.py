@@ -73,7 +73,7 @@ class GradeReport:
                 where = f" [{f.where}]" if f.where else ""
                 lines += textwrap.wrap(f"{f.code}: {f.message}{where}", WIDTH,
                                        initial_indent="  ", subsequent_indent="      ")
-        if self.localisation is not None and not self.ok:
+        if self.localisation is not None and any(r.ran and not r.D_ok for r in self.cases):
             lines += ["", "δ read back from your gradient's bias column, one example "
                       "(∂J/∂Θ^(l)_i0 = δ_i^(l+1)):", self.localisation.table()]
             lines += textwrap.wrap(self.localisation.message, WIDTH)

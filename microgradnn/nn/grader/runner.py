@@ -77,20 +77,30 @@ class PythonRunner:
             out = self.function(given, s1, s2, K, case.X.copy(), convention.y_for(case),
                                 case.lam)
         except Exception as error:  # the learner's bug, reported as a finding
-            return Outcome(error=f"{type(error).__name__}: {error}", line=_line(error))
+            return Outcome(error=f"{type(error).__name__}: {error}",
+                           line=_line(error, _source(self.function)))
         values = tuple(out) if isinstance(out, (tuple, list)) else (out,)
         return Outcome(values=values, mutated=not np.array_equal(given, params))
 
 
-def _line(error: BaseException) -> int | None:
-    """The line in the learner's file where ``error`` was raised (the innermost frame)."""
+def _source(function: Callable[..., Any]) -> str | None:
+    code = getattr(function, "__code__", None)
+    return code.co_filename if code is not None else None
+
+
+def _line(error: BaseException, source: str | None) -> int | None:
+    """The line where ``error`` was raised: the innermost frame in the learner's own file
+    (``source``), else the innermost frame outside this package."""
     tb = error.__traceback__
-    line = None
+    mine = other = None
     while tb is not None:
-        if "microgradnn" not in tb.tb_frame.f_code.co_filename:
-            line = tb.tb_lineno
+        name = tb.tb_frame.f_code.co_filename
+        if name == source:
+            mine = tb.tb_lineno
+        elif "microgradnn" not in name:
+            other = tb.tb_lineno
         tb = tb.tb_next
-    return line
+    return mine if mine is not None else other
 
 
 def load_python(target: Any) -> tuple[Callable[..., Any], str]:
