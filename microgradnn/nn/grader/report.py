@@ -128,6 +128,13 @@ class GradeReport:
         c = result.case
         g = draw_network(net, c.X[0], c.labels[0] if c.K > 1 else c.Y[0])
         ref = c.reference.delta
+        note = (f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10">δ on each unit: yours, read back '
+                f'from your gradient (∂J/∂Θ^(l)_i0 = δ_i^(l+1)); <FONT COLOR="{WRONG_INK}">red: '
+                f'differs from autodiff</FONT> (case {c.name})</FONT></TD></TR>')
+        for k, line in enumerate(g.body):  # one more row in the caption's table
+            if line.lstrip().startswith(("label=<<TABLE", "fontsize=12 label=<<TABLE")):
+                head, _, tail = line.rpartition("</TABLE>>")
+                g.body[k] = f"{head}{note}</TABLE>>{tail}"
         wrong = {(l, j) for l, d in learner.items() for j in range(1, d.shape[0] + 1)
                  if abs(d[j - 1] - ref[l][0, j - 1]) > 1e-7 * max(1.0, abs(ref[l][0, j - 1]))}
         for k, line in enumerate(g.body):
