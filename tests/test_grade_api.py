@@ -122,3 +122,12 @@ def test_wrong_outputs_have_clear_messages() -> None:
     assert "grad has shape (37,); expected a vector of 20 + 18" in short.findings[0].message
     nan = grade(str(BANK / "python" / "bad.py:nan_cost"))
     assert "J = nan is not a real number" in nan.findings[0].message
+
+
+@pytest.mark.parametrize("target", ["mistakes.py:one_hot_from_present_labels",
+                                    "mistakes.py:mixed_labels", "bad.py:short_grad",
+                                    "conventions.py:column_major_0"])
+def test_the_terminal_report_fits_100_columns_verdict_first(target: str) -> None:
+    text = str(grade(str(BANK / "python" / target)))
+    assert text.split(":")[0] in ("CORRECT", "WRONG", "COULD NOT RUN")
+    assert max(len(line) for line in text.splitlines()) <= 100

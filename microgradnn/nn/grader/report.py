@@ -62,7 +62,8 @@ class GradeReport:
     # ------------------------------------------------------------------ text
     def __str__(self) -> str:
         head = {"correct": "CORRECT", "wrong": "WRONG", "error": "COULD NOT RUN"}[self.verdict]
-        lines = [f"{head}: {self.target} ({self.language}; {self.convention})"]
+        lines = textwrap.wrap(f"{head}: {self.target} ({self.language}; {self.convention})",
+                              WIDTH, subsequent_indent="  ")
         if self.first_wrong:
             lines.append(f"first wrong: {describe(self.first_wrong)}")
         if self.cases:
