@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import backprop as bp
 from .cases import Case
-from .evaluate import TOLERANCE, CaseResult
+from .evaluate import CaseResult
 from .mistakes import (
     ASSEMBLY_RULES,
     DELTA_RULES,
@@ -24,7 +24,8 @@ from .mistakes import (
     mistaken_D,
 )
 
-__all__ = ["ALL_CASES", "Finding", "cost_findings", "grad_findings", "names", "run_findings"]
+__all__ = ["ALL_CASES", "Finding", "cost_findings", "grad_findings", "names", "run_findings",
+           "sigmoid_gradient_finding"]
 
 ONE_HOT_HINT = ("Y needs K columns, one per class, whatever labels y holds (Octave I(y, :) "
                 "with I = eye(num_labels); NumPy np.eye(K)[y]), not one per label present")
@@ -203,5 +204,3 @@ def sigmoid_gradient_finding(values: np.ndarray | None, error: str) -> Finding |
                        "g(z) .* (1 − g(z))", "sigmoidGradient.m")
     return None
 
-
-__all__ += ["TOLERANCE", "sigmoid_gradient_finding"]

@@ -16,7 +16,7 @@ from ...table import text_table
 from ..graph import subscript
 from .evaluate import TOLERANCE, CaseResult
 
-__all__ = ["Localisation", "first_wrong", "localise"]
+__all__ = ["Localisation", "describe", "first_wrong", "localise"]
 
 STEPS = {
     3: "δ^(3) = a^(3) − y",
@@ -110,5 +110,3 @@ def describe(entry: tuple[str | int, ...] | None) -> str:
     _, l, i, j = entry
     return f"∂J/∂Θ^({l})_{subscript(int(i), int(j))}"
 
-
-__all__ += ["describe"]
