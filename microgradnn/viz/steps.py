@@ -121,6 +121,13 @@ class BackwardSteps:
         out.write_text(self.html(title), encoding="utf-8")
         return out
 
+    def to_beamer(self, path: str | os.PathLike[str]) -> Path:
+        """Write the sweep as a Beamer document: one frame, one slide per step (``len(self)``
+        slides), each filling in one more δ with its chain-rule sum (needs ``dot``)."""
+        from .beamer import steps_beamer
+
+        return steps_beamer(self, path)
+
     def _repr_html_(self) -> str:
         from .html import iframe
 

@@ -197,6 +197,7 @@ class NetworkLabels:
     scale: style.DivergingScale
     precision: int
     highlight: tuple[int, int] | None
+    done: frozenset[tuple[int, int]] | None = None  # units whose δ is shown (None: all)
 
     def node(self, name: str) -> Label | None:
         ex, p = self.ex, self.precision
@@ -223,10 +224,13 @@ class NetworkLabels:
     def _unit(self, l: int, j: int) -> Label:
         ex, p = self.ex, self.precision
         d = float(ex.delta[l][j - 1]) if ex.delta is not None and l >= 2 else None
-        ink = _ink(self.scale, d)
         rows = [rf"$a^{{({l})}}_{{{j}}}$ & ${latex.number(ex.a[l][j - 1], p)}$"]
-        if d is not None:
+        if d is not None and self.done is not None and (l, j) not in self.done:
+            rows.append(rf"$\delta^{{({l})}}_{{{j}}}$ & {MISSING}")
+            d = None
+        elif d is not None:
             rows.append(rf"$\delta^{{({l})}}_{{{j}}}$ & ${latex.number(d, p)}$")
+        ink = _ink(self.scale, d)
         outline = ("#1a1a1a", 2.0) if self.highlight == (l, j) else None
         return Label(_tabular(rows), fill=self.scale.fill(d) if d is not None else "#ffffff",
                      ink=ink, outline=outline)
