@@ -53,7 +53,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import lecture_demo
 
     out = _writable_dir(args.out)
-    return 0 if lecture_demo(out) else 1
+    return 0 if lecture_demo(out, tex=args.format == "tex") else 1
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -98,9 +98,9 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     if args.output is not None:
         suffix = args.output.suffix.lower().lstrip(".")
-        if suffix not in {"svg", "png", "pdf", "dot"}:
-            raise UsageError(f"-o {str(args.output)!r}: the suffix must be .svg, .png, .pdf "
-                             "or .dot")
+        if suffix not in {"svg", "png", "pdf", "dot", "tex"}:
+            raise UsageError(f"-o {str(args.output)!r}: the suffix must be .svg, .png, .pdf, "
+                             ".dot or .tex")
         _writable_dir(args.output.parent)
     try:
         root = evaluate(args.expression, _variables(args.var))
@@ -161,6 +161,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "agree.")
     demo.add_argument("--out", type=Path, default=Path("out/demo"), metavar="DIR",
                       help="where to write the pictures (default: out/demo)")
+    demo.add_argument("--format", choices=["svg", "tex"], default="svg",
+                      help="svg (default) or tex: also write network.tex, delta_2_2.tex, "
+                           "graph.tex and sweep.tex (TikZ/Beamer) beside the SVGs")
     demo.set_defaults(run=cmd_demo)
 
     check = sub.add_parser(

@@ -127,7 +127,8 @@ def number(value: float, precision: int = 4) -> str:
         return r"\mathrm{nan}"
     if math.isinf(v):
         return r"\infty" if v > 0 else r"-\infty"
-    return format_number(v, precision).replace("−", "-").replace("e", r"\mathrm{e}")
+    mantissa, e, exponent = format_number(v, precision).replace("−", "-").partition("e")
+    return mantissa + (rf"\mathrm{{e}}{{{exponent}}}" if e else "")
 
 
 COLOR_PREFIX = "mg"
