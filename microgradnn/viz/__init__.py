@@ -23,8 +23,8 @@ __all__ = [
     "BackwardSteps",
     "Drawing",
     "GraphvizNotFound",
-    "network_beamer",
     "backward_steps",
     "draw_graph",
     "draw_network",
+    "network_beamer",
 ]

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import latex
 from .tikz import Layout, document, edge_commands, layout, node_command, wrap
-from .tikz_labels import Label, NetworkLabels, delta_lines
+from .tikz_labels import OP_MATH, Label, NetworkLabels, delta_lines
 
 if TYPE_CHECKING:  # pragma: no cover
     from .steps import BackwardSteps
@@ -75,7 +75,11 @@ def _write(path: str | os.PathLike[str], frame: str) -> Path:
 
 
 def _name(node: Any) -> str:
-    return latex.math_name(node.label()).strip("$")
+    """A node in a caption's math: its name, or ⟨op⟩ for an unnamed result."""
+    if node.name:
+        return latex.math_name(node.name).strip("$")
+    op = node.op or "leaf"
+    return rf"\langle\mbox{{{OP_MATH.get(op) or latex.text(op)}}}\rangle"
 
 
 def _value(value: Any, precision: int) -> str:

@@ -19,8 +19,8 @@ from . import style
 from .caption import delta_caption, theta_name
 from .graph import new_drawing
 from .render import Drawing
-from .tikz_labels import NetworkLabels
 from .style import escape, font, format_number, markup, short_number
+from .tikz_labels import NetworkLabels
 
 __all__ = ["draw_network"]
 

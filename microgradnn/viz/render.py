@@ -53,8 +53,9 @@ class Drawing(graphviz.Digraph):
     ``render(outfile="graph.svg")`` takes the format from the suffix (svg, png, pdf, dot/gv,
     jpg, tex) and leaves no stray source file behind; ``.dot``/``.gv`` write the DOT source and
     need no Graphviz; ``.tex`` writes :meth:`to_tikz`'s standalone document. Without
-    ``outfile``, ``render("graph")`` is graphviz's own form, with svg as the default format. ``svg()`` returns the SVG text. In Jupyter it displays
-    inline, or, when ``dot`` is missing, shows how to install it followed by the source.
+    ``outfile``, ``render("graph")`` is graphviz's own form, with svg as the default format.
+    ``svg()`` returns the SVG text. In Jupyter it displays inline, or, when ``dot`` is
+    missing, shows how to install it followed by the source.
     """
 
     _format = DEFAULT_FORMAT  # graphviz's default is pdf; a drawing is made for the screen

@@ -161,10 +161,11 @@ class GraphLabels:
                         _summary(grad, self.precision)
                 rows.append(rf"$\delta$ & {body}")
         else:
+            p = self.precision
             if "value" in self.show:
-                rows.append(rf"{{\scriptsize value}} & ${latex.number(float(data), self.precision)}$")
+                rows.append(rf"{{\scriptsize value}} & ${latex.number(float(data), p)}$")
             if "grad" in self.show:
-                text = MISSING if grad is None else f"${latex.number(_as_float(grad), self.precision)}$"
+                text = MISSING if grad is None else f"${latex.number(_as_float(grad), p)}$"
                 rows.append(rf"$\delta$ & {text}")
         outline = ("#1a1a1a", 2.0) if i == self.current else None
         return Label(_tabular(rows) if rows else "~", fill=self.scale.fill(c), ink=ink,
