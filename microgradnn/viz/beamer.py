@@ -62,7 +62,7 @@ def _frame(title: str, where: Layout, steps: int, look: Callable[[int, str], Lab
     caption = "\n".join(f"\\only<{k}>{{{text}}}%" for k, text in enumerate(captions, start=1))
     return (f"\\begin{{frame}}{{{title}}}\n\\centering\n"
             f"\\resizebox{{{width:.1f}mm}}{{!}}{{%\n{wrap(lines)}}}\n\n\\vspace{{4pt}}"
-            f"{{\\footnotesize\\raggedright\n{caption}\n}}\n\\end{{frame}}")
+            f"{{\\footnotesize\\raggedright\n{caption}\n\\par}}\n\\end{{frame}}")
 
 
 def _write(path: str | os.PathLike[str], frame: str) -> Path:
@@ -149,7 +149,8 @@ def network_beamer(net: Any, x: Any, y: Any, path: str | os.PathLike[str], *,
                 "backpropagation fills in $\\delta^{(L)}$ first, then each layer to its left."]
     for k, (l, j) in enumerate(units, start=1):
         lines = delta_lines(ex, (l, j), precision)
-        captions.append(f"Step {k} of {len(units)}: " + "\\\\\n".join(lines))
+        head = f"Step {k} of {len(units)}: unit {j} of layer {l}"
+        captions.append("\\\\\n".join([head, *lines]))
     where = layout(drawing.source)
     return _write(path, _frame("Backpropagation, one $\\delta$ at a time", where, len(looks),
                                lambda k, name: looks[k].node(name), base.edge, captions))
