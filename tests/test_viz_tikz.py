@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from latex_tools import compile_tex, page_count, pdf_text, to_png
 
@@ -91,6 +92,38 @@ def test_a_60_node_expression_graph_compiles_with_every_delta(tmp_path):
     text = pdf_text(compile_tex(tex))
     for node in order:
         assert _fmt(node.grad) in text, node.label()
+
+
+def test_a_tensor_graph_shows_small_arrays_in_full_and_large_ones_summarised(tmp_path):
+    W = mg.Tensor(np.array([[0.5, -1.0], [2.0, 0.25]]), requires_grad=True, name="W")
+    x = mg.Tensor(np.array([1.0, -2.0]), requires_grad=True, name="x")
+    B = mg.Tensor(np.linspace(-1, 1, 40).reshape(5, 8), requires_grad=True, name="B")
+    s = (W @ x).tanh().sum() + (B * B).sum()
+    s.backward()
+    tex = tmp_path / "t.tex"
+    mg.draw_graph(s).render(outfile=tex)
+    text = pdf_text(compile_tex(tex))
+    for value in [*W.grad.ravel(), *x.grad.ravel()]:
+        assert _fmt(value) in text
+    assert "5×8" in text and f"max {_fmt(B.grad.max(), 3)}" in text
+
+
+def test_a_step_of_the_sweep_is_a_picture_with_its_caption(tmp_path):
+    a = mg.Scalar(2.0, name="a")
+    c = a * a
+    steps = mg.viz.backward_steps(c)
+    tex = tmp_path / "step.tex"
+    steps[2].render(outfile=tex)
+    text = pdf_text(compile_tex(tex))
+    assert "Step 2 of 2" in text and "4.0000" in text  # δ(a) = 2a
+
+
+def test_a_collapsed_graph_says_it_has_no_tikz_form(lecture):
+    net, x, y, _ = lecture
+    sg = net.scalar_graph(x, y)
+    sg.cost.backward()
+    with pytest.raises(ValueError, match="no TikZ form"):
+        mg.draw_graph(sg.cost, collapse="layer").to_tikz()
 
 
 def test_graph_to_tikz_matches_dot_positions():

@@ -68,6 +68,9 @@ class BackwardSteps:
                                     caption=style.font(style.escape(self.captions[k]),
                                                        size=13),
                                     **self.options)  # type: ignore[arg-type]
+            from .beamer import step_caption
+
+            self._frames[k].labels.caption = step_caption(self, k)  # what to_tikz writes
         return self._frames[k]
 
     def _caption(self, k: int) -> str:

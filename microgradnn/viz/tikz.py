@@ -196,8 +196,9 @@ def picture(drawing: Drawing, where: Layout | None = None) -> str:
     """The ``tikzpicture`` of ``drawing`` (its layout computed unless ``where`` is given)."""
     labels = getattr(drawing, "labels", None)
     if labels is None:
-        raise ValueError("to_tikz: this drawing does not say what its nodes show; make it "
-                         "with draw_graph, draw_network or backward_steps")
+        raise ValueError("to_tikz: this drawing has no TikZ form; TikZ comes for draw_graph "
+                         "(without collapse), draw_network and backward_steps frames; render "
+                         "it as .svg or .pdf instead")
     where = where or layout(drawing.source)
     lines = edge_commands(where.edges, labels.edge)
     for shape in where.nodes:
