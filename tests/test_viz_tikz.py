@@ -118,6 +118,25 @@ def test_a_step_of_the_sweep_is_a_picture_with_its_caption(tmp_path):
     assert "Step 2 of 2" in text and "4.0000" in text  # δ(a) = 2a
 
 
+def test_numbers_follow_the_chosen_precision(lecture, tmp_path):
+    net, x, y, bp = lecture
+    tex = tmp_path / "p.tex"
+    mg.draw_network(net, x, y, precision=6).render(outfile=tex)
+    text = pdf_text(compile_tex(tex))
+    for d in bp.delta[3][0]:
+        assert _fmt(d, 6) in text
+
+
+def test_a_layout_too_large_for_tex_is_refused_in_plain_words():
+    x = mg.Scalar(0.5, name="x")
+    y = x
+    for _ in range(400):
+        y = y * 1.0
+    y.backward()
+    with pytest.raises(ValueError, match="beyond TeX's largest dimension"):
+        mg.draw_graph(y).to_tikz()
+
+
 def test_a_collapsed_graph_says_it_has_no_tikz_form(lecture):
     net, x, y, _ = lecture
     sg = net.scalar_graph(x, y)

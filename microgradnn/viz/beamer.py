@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import latex
-from .tikz import Layout, document, edge_commands, layout, node_command, wrap
+from .tikz import Layout, check_size, document, edge_commands, layout, node_command, wrap
 from .tikz_labels import OP_MATH, Label, NetworkLabels, delta_lines
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -33,7 +33,7 @@ MAX_WIDTH_MM = 118.0  # Beamer's 128 mm wide page, less its margins
 MAX_HEIGHT_MM = 52.0  # what the title and a five-line caption leave of the 96 mm page
 
 
-def _overlays(shape_name: str, looks: Sequence[Label | None]) -> list[tuple[int, int, Label]]:
+def _overlays(looks: Sequence[Label | None]) -> list[tuple[int, int, Label]]:
     """Runs of equal looks: (first slide, last slide, look), slides counted from 1."""
     runs: list[tuple[int, int, Label]] = []
     for k, look in enumerate(looks, start=1):
@@ -48,11 +48,12 @@ def _overlays(shape_name: str, looks: Sequence[Label | None]) -> list[tuple[int,
 
 def _frame(title: str, where: Layout, steps: int, look: Callable[[int, str], Label | None],
            edge_label: Callable[[str, str, int], str | None], captions: Sequence[str]) -> str:
+    check_size(where)
     lines = edge_commands(where.edges, edge_label)
     for shape in where.nodes:
         if "invis" in shape.style:
             continue
-        runs = _overlays(shape.name, [look(k, shape.name) for k in range(steps)])
+        runs = _overlays([look(k, shape.name) for k in range(steps)])
         whole = len(runs) == 1 and runs[0][:2] == (1, steps)
         for first, last, label in runs:
             overlay = "" if whole else f"<{first}-{last}>"

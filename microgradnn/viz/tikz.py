@@ -25,10 +25,11 @@ from .tikz_labels import Label
 if TYPE_CHECKING:  # pragma: no cover
     from .render import Drawing
 
-__all__ = ["PREAMBLE", "Layout", "document", "layout", "picture", "to_tikz"]
+__all__ = ["PREAMBLE", "Layout", "document", "layout", "picture", "to_tikz", "write"]
 
 PREAMBLE = r"\usepackage{tikz}"  # all a picture needs: colours come from xcolor, which tikz loads
 PT_PER_INCH = 72.0
+MAX_TEX_PT = 16_000.0  # TeX's dimensions stop at 16,383.99 pt (about 5.8 m)
 DEFAULT_BORDER = "#4d4d4d"
 
 
@@ -200,6 +201,7 @@ def picture(drawing: Drawing, where: Layout | None = None) -> str:
                          "(without collapse), draw_network and backward_steps frames; render "
                          "it as .svg or .pdf instead")
     where = where or layout(drawing.source)
+    check_size(where)
     lines = edge_commands(where.edges, labels.edge)
     for shape in where.nodes:
         if "invis" in shape.style:
@@ -212,6 +214,15 @@ def picture(drawing: Drawing, where: Layout | None = None) -> str:
         lines.append(f"\\node[align=left] at ({_num(where.caption_at[0])},"
                      f"{_num(where.caption_at[1])}) {{{caption}}};")
     return wrap(lines)
+
+
+def check_size(where: Layout) -> None:
+    """TeX cannot place anything beyond MAX_TEX_PT: refuse such a layout in plain words."""
+    if max(where.width, where.height) > MAX_TEX_PT:
+        raise ValueError(
+            f"to_tikz: Graphviz laid this drawing out {where.width:,.0f} × {where.height:,.0f} "
+            f"pt, beyond TeX's largest dimension ({MAX_TEX_PT:,.0f} pt); draw a smaller graph "
+            "(or collapse='layer' as SVG), or use rankdir='TB' for a long chain")
 
 
 def document(body: str, documentclass: str = r"\documentclass[border=6pt]{standalone}"
