@@ -1,6 +1,6 @@
 """The ``microgradnn`` command (also ``python -m microgradnn``).
 
-    microgradnn demo   [--out DIR]                      the lecture's network, every δ four ways
+    microgradnn demo   [--out DIR] [--format tex]       the lecture's network, every δ four ways
     microgradnn check  [--sizes 3 5 3] [-m 5] [--lam 3] the course's gradient check
     microgradnn render EXPR --var x=2 ... [-o FILE]     draw any scalar expression with its δ's
     microgradnn train digits [--hidden 25] ...          the course's network on real digits
@@ -186,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
                         help="a variable's value (repeat for each variable)")
     render.add_argument("-o", "--output", type=Path, metavar="FILE",
-                        help="write the drawing (.svg, .png, .pdf or .dot)")
+                        help="write the drawing (.svg, .png, .pdf, .dot, or .tex for LaTeX/TikZ)")
     render.set_defaults(run=cmd_render)
 
     train = sub.add_parser(
