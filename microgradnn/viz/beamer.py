@@ -151,7 +151,7 @@ def network_beamer(net: Any, x: Any, y: Any, path: str | os.PathLike[str], *,
     for k, (l, j) in enumerate(units, start=1):
         lines = delta_lines(ex, (l, j), precision)
         head = f"Step {k} of {len(units)}: unit {j} of layer {l}"
-        captions.append("\\\\\n".join([head, *lines]))
+        captions.append(head + "\\\\[3pt]\n" + "\\\\\n".join(lines))
     where = layout(drawing.source)
     return _write(path, _frame("Backpropagation, one $\\delta$ at a time", where, len(looks),
                                lambda k, name: looks[k].node(name), base.edge, captions))
