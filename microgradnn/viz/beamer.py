@@ -124,7 +124,7 @@ def steps_beamer(steps: BackwardSteps, path: str | os.PathLike[str]) -> Path:
     """Write ``steps`` as one Beamer frame with ``len(steps)`` slides (see module doc)."""
     frames = [steps[k] for k in range(len(steps))]
     where = layout(frames[-1].source)  # every δ filled in: the widest labels
-    captions = [step_caption(steps, k) for k in range(len(steps))]
+    captions = [frame.labels.caption for frame in frames]  # step_caption, set by steps[k]
     title = f"Backward sweep through ${_name(steps.root)}$"
     return _write(path, _frame(title, where, len(frames),
                                lambda k, name: frames[k].labels.node(name),
