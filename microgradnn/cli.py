@@ -1,6 +1,6 @@
 """The ``microgradnn`` command (also ``python -m microgradnn``).
 
-    microgradnn demo   [--out DIR]                      the lecture's network, every δ four ways
+    microgradnn demo   [--out DIR] [--format tex]       the lecture's network, every δ four ways
     microgradnn check  [--sizes 3 5 3] [-m 5] [--lam 3] the course's gradient check
     microgradnn render EXPR --var x=2 ... [-o FILE]     draw any scalar expression with its δ's
     microgradnn train digits [--hidden 25] ...          the course's network on real digits
@@ -54,7 +54,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import lecture_demo
 
     out = _writable_dir(args.out)
-    return 0 if lecture_demo(out) else 1
+    return 0 if lecture_demo(out, tex=args.format == "tex") else 1
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -99,9 +99,9 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     if args.output is not None:
         suffix = args.output.suffix.lower().lstrip(".")
-        if suffix not in {"svg", "png", "pdf", "dot"}:
-            raise UsageError(f"-o {str(args.output)!r}: the suffix must be .svg, .png, .pdf "
-                             "or .dot")
+        if suffix not in {"svg", "png", "pdf", "dot", "tex"}:
+            raise UsageError(f"-o {str(args.output)!r}: the suffix must be .svg, .png, .pdf, "
+                             ".dot or .tex")
         _writable_dir(args.output.parent)
     try:
         root = evaluate(args.expression, _variables(args.var))
@@ -173,6 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "agree.")
     demo.add_argument("--out", type=Path, default=Path("out/demo"), metavar="DIR",
                       help="where to write the pictures (default: out/demo)")
+    demo.add_argument("--format", choices=["svg", "tex"], default="svg",
+                      help="svg (default) or tex: also write network.tex, delta_2_2.tex, "
+                           "graph.tex and sweep.tex (TikZ/Beamer) beside the SVGs")
     demo.set_defaults(run=cmd_demo)
 
     check = sub.add_parser(
@@ -195,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
                         help="a variable's value (repeat for each variable)")
     render.add_argument("-o", "--output", type=Path, metavar="FILE",
-                        help="write the drawing (.svg, .png, .pdf or .dot)")
+                        help="write the drawing (.svg, .png, .pdf, .dot, or .tex for LaTeX/TikZ)")
     render.set_defaults(run=cmd_render)
 
     train = sub.add_parser(

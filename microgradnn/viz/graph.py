@@ -16,6 +16,7 @@ from ..autodiff import Node, topological_order
 from . import style
 from .labels import check_show, colour_value, is_array, node_label
 from .render import Drawing
+from .tikz_labels import GraphLabels
 
 __all__ = ["DEFAULT_MAX_NODES", "draw_graph"]
 
@@ -163,6 +164,7 @@ def build(
                 add(f"\tn{p} -> op{i}\n")
         add(f"\top{i} -> n{i}\n")
     body.extend(lines)
+    g.labels = GraphLabels(order, grads, scale, precision, show, current)
     if any(g is not None for g in grads):
         legend = scale.legend(precision)
     else:

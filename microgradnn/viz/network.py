@@ -20,6 +20,7 @@ from .caption import delta_caption, theta_name
 from .graph import new_drawing
 from .render import Drawing
 from .style import escape, font, format_number, markup, short_number
+from .tikz_labels import NetworkLabels
 
 __all__ = ["draw_network"]
 
@@ -204,6 +205,7 @@ def draw_network(
                       "shape=plain]\n")
     g.attr(label=f"<{_caption(ex, hl, precision)}>", labelloc="b", labeljust="c",
            fontsize="12")
+    g.labels = NetworkLabels(ex, shown, scale, precision, hl)
     return g
 
 

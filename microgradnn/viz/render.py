@@ -26,6 +26,7 @@ FORMATS = {
     ".gv": "dot",
     ".jpg": "jpg",
     ".jpeg": "jpg",
+    ".tex": "tex",  # a standalone LaTeX/TikZ document, see to_tikz
 }
 
 INSTALL_HELP = (
@@ -50,13 +51,16 @@ class Drawing(graphviz.Digraph):
     """A ``graphviz.Digraph`` with friendlier output.
 
     ``render(outfile="graph.svg")`` takes the format from the suffix (svg, png, pdf, dot/gv,
-    jpg) and leaves no stray source file behind; ``.dot``/``.gv`` write the DOT source and
-    need no Graphviz. Without ``outfile``, ``render("graph")`` is graphviz's own form, with
-    svg as the default format. ``svg()`` returns the SVG text. In Jupyter it displays
-    inline, or, when ``dot`` is missing, shows how to install it followed by the source.
+    jpg, tex) and leaves no stray source file behind; ``.dot``/``.gv`` write the DOT source and
+    need no Graphviz; ``.tex`` writes :meth:`to_tikz`'s standalone document. Without
+    ``outfile``, ``render("graph")`` is graphviz's own form, with svg as the default format.
+    ``svg()`` returns the SVG text. In Jupyter it displays inline, or, when ``dot`` is
+    missing, shows how to install it followed by the source.
     """
 
     _format = DEFAULT_FORMAT  # graphviz's default is pdf; a drawing is made for the screen
+    # what each node shows, for to_tikz (a tikz_labels object, set by the drawing function)
+    labels: Any = None
 
     def render(
         self,
@@ -86,6 +90,10 @@ class Drawing(graphviz.Digraph):
                               cleanup=bool(cleanup), format=format, **kwargs)
         path = Path(outfile)
         fmt = format or _format_of(path)
+        if fmt == "tex" and filename is None and directory is None:
+            from .tikz import write
+
+            return write(self, path)
         if fmt == "dot" and filename is None and directory is None:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(self.source, encoding="utf-8")
@@ -95,6 +103,14 @@ class Drawing(graphviz.Digraph):
             return self._call(super().render, filename, directory=directory, view=view,
                               cleanup=True if cleanup is None else cleanup, format=fmt,
                               outfile=path, **kwargs)
+
+    def to_tikz(self, standalone: bool = False) -> str:
+        """The drawing as LaTeX/TikZ with the SVG's layout, math labels and colours: a
+        ``tikzpicture`` that needs only ``\\usepackage{tikz}``, or with
+        ``standalone=True`` a whole document for pdflatex."""
+        from .tikz import to_tikz
+
+        return to_tikz(self, standalone)
 
     def pipe(self, format: str | None = None, *args: Any, **kwargs: Any) -> Any:
         """Like ``graphviz.Digraph.pipe``, raising :class:`GraphvizNotFound` without ``dot``."""

@@ -68,6 +68,9 @@ class BackwardSteps:
                                     caption=style.font(style.escape(self.captions[k]),
                                                        size=13),
                                     **self.options)  # type: ignore[arg-type]
+            from .beamer import step_caption
+
+            self._frames[k].labels.caption = step_caption(self, k)  # what to_tikz writes
         return self._frames[k]
 
     def _caption(self, k: int) -> str:
@@ -120,6 +123,13 @@ class BackwardSteps:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(self.html(title), encoding="utf-8")
         return out
+
+    def to_beamer(self, path: str | os.PathLike[str]) -> Path:
+        """Write the sweep as a Beamer document: one frame, one slide per step (``len(self)``
+        slides), each filling in one more δ with its chain-rule sum (needs ``dot``)."""
+        from .beamer import steps_beamer
+
+        return steps_beamer(self, path)
 
     def _repr_html_(self) -> str:
         from .html import iframe
