@@ -63,8 +63,8 @@ def test_outputs_go_right_under_their_block(tmp_path):
     run = hooks.run_page(markdown, "t.md", tmp_path)
     assert run.outputs == ["42\n", "hi\n"]
     shown = hooks.with_outputs(markdown, run.outputs)
-    assert shown.index("```text\n42\n```") < shown.index("text\n\n```bash")
-    assert shown.rstrip().endswith("```text\nhi\n```")
+    assert shown.index("```output\n42\n```") < shown.index("text\n\n```bash")
+    assert shown.rstrip().endswith("```output\nhi\n```")
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -110,7 +110,7 @@ def test_mkdocs_build_strict(site):
     # the figures were drawn into the site, the block outputs shown, the API documented
     assert list((site.dir / "figures").glob("*.svg"))
     intuition = (site.dir / "backprop-intuition.html").read_text(encoding="utf-8")
-    assert "language-text" in intuition
+    assert "language-output" in intuition
     api = (site.dir / "api.html").read_text(encoding="utf-8")
     assert "numerical_gradient" in api and "Network" in api
     assert ":class:" not in api and ":func:" not in api  # roles reduced to code
