@@ -136,3 +136,26 @@ def test_the_figures_are_drawn_readably_wide(reports):
     _, report = reports["backprop-intuition.md"]
     network = next(i for i in report["images"] if i["src"].endswith("lecture-network.svg"))
     assert network["shown"] >= 0.75 * min(network["width"], 1100)
+
+
+SEARCH = r"""
+(async () => {
+  const input = document.querySelector("input.md-search__input");
+  input.focus();
+  input.value = "sigmoid";
+  input.dispatchEvent(new Event("input", {bubbles: true}));
+  for (let i = 0; i < 100 && !document.querySelector(".md-search-result__item"); i++) {
+    await new Promise(r => setTimeout(r, 100));
+  }
+  return [...document.querySelectorAll(".md-search-result__item a")]
+    .map(a => a.getAttribute("href"));
+})()
+"""
+
+
+def test_search_works_from_the_file_system(site, browser):
+    # the offline plugin inlines the index; the shim runs its worker without a server
+    visit, found = browser.visit(_html(site.dir, "index.md").as_uri(), SEARCH)
+    pages = {href.split("?")[0].split("#")[0].rsplit("/", 1)[-1] for href in found}
+    assert {"api.html", "notation.html", "backprop-intuition.html"} <= pages, found
+    assert all(u.startswith(("file:", "data:", "blob:")) for u in visit.requests)
