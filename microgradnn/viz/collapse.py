@@ -13,34 +13,27 @@ layer among its inputs (it is part of that layer's computation).
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 import numpy as np
 
 from ..autodiff import Node
+from ..nn.notation import parse
 from . import style
-from .graph import new_drawing
 from .labels import colour_value, is_array, scale_values
-from .render import Drawing
+from .render import Drawing, new_drawing
 from .style import MISSING, MUTED, escape, font, format_number, markup
 
 __all__ = ["draw_layers", "layer_of"]
 
-_LAYER = re.compile(r"^(?P<symbol>[^\^_\s]+)\^\((?P<layer>\d+)\)")
 MAX_ROWS = 12  # per cluster; wider layers show ranges instead of one row per unit
 
 
 def layer_of(name: str | None) -> tuple[str, int] | None:
     """(symbol, layer) for a course name such as ``z^(2)_1`` or ``Θ^(1)_12``."""
-    if not name:
-        return None
-    m = _LAYER.match(name)
-    if m is None:
-        return None
-    symbol, layer = m.group("symbol"), int(m.group("layer"))
-    return symbol, layer + 1 if symbol in ("Θ", "Theta", "W") else layer
+    parsed = parse(name)
+    return None if parsed is None else (parsed.symbol, parsed.group)
 
 
 Found = tuple[str, int] | None  # layer_of(node.name)
