@@ -85,7 +85,8 @@ def draw_graph(
         return draw_layers(order, precision=precision, rankdir=rankdir)
     if max_nodes is not None and len(order) > max_nodes:
         raise ValueError(
-            f"draw_graph: the graph behind {root.label()} has {len(order):,} nodes, more than "
+            f"draw_graph: the graph behind {describe(root, len(order) - 1)} has "
+            f"{len(order):,} nodes, more than "
             f"max_nodes={max_nodes:,}; Graphviz would take minutes to lay it out. Draw a "
             "network's Scalar graph with collapse='layer' (one node per layer), build it with "
             "the Tensor engine (one node per matrix), or raise max_nodes."

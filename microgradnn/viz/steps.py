@@ -198,7 +198,8 @@ def backward_steps(
     order = topological_order(root)
     if max_nodes is not None and len(order) > max_nodes:
         raise ValueError(
-            f"backward_steps: the graph behind {root.label()} has {len(order):,} nodes, more "
+            f"backward_steps: the graph behind {describe(root, len(order) - 1)} has "
+            f"{len(order):,} nodes, more "
             f"than max_nodes={max_nodes:,}; each node is one frame. Step through a smaller "
             "graph, or raise max_nodes.")
     grads = grad(root, order, gradient, allow_unused=True)
