@@ -123,12 +123,14 @@ def draw_layers(order: Sequence[Node], *, precision: int, rankdir: str) -> Drawi
             pg = group[index[p]]
             if pg != g:
                 counts[(pg, g)] += 1
+    root_fill = scale.fill(colour_value(root.grad))
+    root_ink = style.ink_on(root_fill)
     root_label = style.table([
-        f'<TR><TD><B>{font(markup(root.label()), size=12)}</B></TD></TR>',
-        f'<TR><TD>{_mono("value " + _value_text(root.data, precision))}</TD></TR>',
+        f'<TR><TD><B>{font(markup(root.label()), size=12, color=root_ink)}</B></TD></TR>',
+        f'<TR><TD>{_mono("value " + _value_text(root.data, precision), root_ink)}</TD></TR>',
     ])
     d.body.append(f'\troot [label=<{root_label}> shape=box style="rounded,filled" '
-                  f'fillcolor="{scale.fill(colour_value(root.grad))}"]\n')
+                  f'fillcolor="{root_fill}"]\n')
     for p in root.parents:
         counts[(group[index[p]], "root")] += 1  # type: ignore[index]
     for (a, b), n in sorted(counts.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))):

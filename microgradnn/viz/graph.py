@@ -260,7 +260,7 @@ def build(
             text = style.escape(f"cost{style.sub(str(k_cost))} = {COST_FORMULA}")
             note = style.font(style.escape("a = g(z), from z for stability"), size=8,
                               color=style.INK)
-            add(f'\top{i} [label=<{text}<BR/>{note}> shape=box style="rounded,filled" '
+            add(f'\top{i} [label=<{style.table([f"<TR><TD>{text}</TD></TR>", f"<TR><TD>{note}</TD></TR>"], cellpadding=0)}> shape=box style="rounded,filled" '
                 f'fillcolor="{style.OP_FILL}" color="{style.OP_BORDER}" fontsize="10" '
                 'margin="0.06,0.03"]\n')
             for p in shape.inputs[i]:

@@ -229,9 +229,10 @@ def _column(ex: Example, l: int, units: list[int], scale: style.DivergingScale,
     size = ex.sizes[l - 1]
     kind = "input" if l == 1 else "output" if l == ex.L else "hidden"
     sub = font(f"{kind}, {markup(f's_{l}')} = {size:,}", size=9, color=style.MUTED)
-    header = f"Layer {l}<BR/>{sub}"
+    header = style.table([f"<TR><TD>{font(f'Layer {l}', size=12)}</TD></TR>",
+                          f"<TR><TD>{sub}</TD></TR>"], cellpadding=0)
     out = [f"\tsubgraph layer{l} {{\n", "\t\trank=same\n",
-           f"\t\th{l} [label=<{font(header, size=12)}> shape=plaintext]\n"]
+           f"\t\th{l} [label=<{header}> shape=plaintext]\n"]
     chain = [f"h{l}"]
     if l < ex.L:
         out.append(f'\t\tb{l} [label="+1" shape=circle style="dashed,filled" '
