@@ -77,7 +77,7 @@ def test_png_resolution_follows_dpi_and_defaults_to_192(tmp_path):
     assert DEFAULT_DPI == 192
     assert w == pytest.approx(2 * w96, rel=0.02) and h == pytest.approx(2 * h96, rel=0.02)
     svg = drawing.render(outfile=tmp_path / "c.svg", dpi=300)  # SVG keeps its size in pt
-    assert re.search(r'<svg width="\d+pt"', open(svg, encoding="utf-8").read())
+    assert re.search(r'<svg width="\d+pt"', Path(svg).read_text(encoding="utf-8"))
     with pytest.raises(ValueError, match=r"dpi must be a number in 10\.\.1200"):
         drawing.render(outfile=tmp_path / "d.png", dpi=0)
 

@@ -123,7 +123,11 @@ def short_name(name: str | None) -> str | None:
     if not name:
         return name
     text = pretty(name)
-    return text if len(text) <= MAX_NAME else text[:MAX_NAME - 1].rstrip() + "…"
+    return text if len(text) <= MAX_NAME else _cut(text)
+
+
+def _cut(text: str) -> str:
+    return text[:MAX_NAME - 1].rstrip() + "…"
 
 
 def describe(node: Node, i: int) -> str:
@@ -162,18 +166,18 @@ def plan(order: Sequence[Node]) -> Plan:
         outside: list[int] = []
         stack = [index[p] for p in node.parents]
         while stack:
-            p = stack.pop()
-            if p in region or p in outside:
+            j = stack.pop()
+            if j in region or j in outside:
                 continue
-            parent = order[p]
+            parent = order[j]
             inside = (not parent.name and parent.parents
                       and all(u == c or u in region or _feeds_only(order, users, u, c, index)
-                              for u in users[p]))
+                              for u in users[j]))
             if inside:
-                region.add(p)
+                region.add(j)
                 stack.extend(index[q] for q in parent.parents)
             else:
-                outside.append(p)
+                outside.append(j)
         if region:
             hidden |= region
             inputs[c] = sorted(outside)
@@ -243,16 +247,18 @@ def build(
         c = colours[i]
         fill = scale.fill(c)
         ink = style.ink_on(fill)
-        label = node_label(short_name(node.name), node.data, grads[i], precision=precision,
+        full = pretty(node.name) if node.name else None
+        name = full if full is None or len(full) <= MAX_NAME else _cut(full)
+        label = node_label(name, node.data, grads[i], precision=precision,
                            show=show, scale=scale, ink=ink)
         margin = "0.08,0.06" if is_array(node.data) else "0.06,0.03"
         extra = ' penwidth="3" color="#1a1a1a"' if i == current else ""
-        tip = style.dot_string(pretty(node.name) if node.name else describe(node, i))
+        if name != full:  # the whole name where the label has no room for it
+            extra += f' tooltip="{style.dot_string(full)}"'
         for copy in range(shape.copies.get(i, 1)):
             suffix = f"c{copy}" if copy else ""
             add(f'\tn{i}{suffix} [id="v{i}{suffix}" label=<{label}> shape=box '
-                f'style="rounded,filled" fillcolor="{fill}" margin="{margin}" '
-                f'tooltip="{tip}"{extra}]\n')
+                f'style="rounded,filled" fillcolor="{fill}" margin="{margin}"{extra}]\n')
         if not node.parents:
             continue
         k_cost = cost_unit(node.name)
@@ -260,7 +266,9 @@ def build(
             text = style.escape(f"cost{style.sub(str(k_cost))} = {COST_FORMULA}")
             note = style.font(style.escape("a = g(z), from z for stability"), size=8,
                               color=style.INK)
-            add(f'\top{i} [label=<{style.table([f"<TR><TD>{text}</TD></TR>", f"<TR><TD>{note}</TD></TR>"], cellpadding=0)}> shape=box style="rounded,filled" '
+            formula = style.table([f"<TR><TD>{text}</TD></TR>", f"<TR><TD>{note}</TD></TR>"],
+                                  cellpadding=0)
+            add(f'\top{i} [label=<{formula}> shape=box style="rounded,filled" '
                 f'fillcolor="{style.OP_FILL}" color="{style.OP_BORDER}" fontsize="10" '
                 'margin="0.06,0.03"]\n')
             for p in shape.inputs[i]:

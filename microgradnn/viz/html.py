@@ -86,10 +86,20 @@ SCRIPT = r"""
       }
     });
   }
+  function reveal(el) {  // scroll the view (not the page) so the current node is on screen
+    var r = el.getBoundingClientRect(), v = view.getBoundingClientRect(), pad = 40;
+    if (r.left < v.left || r.right > v.right) {
+      view.scrollLeft += r.left - v.left - Math.max(pad, (v.width - r.width) / 2);
+    }
+    if (r.top < v.top || r.bottom > v.bottom) {
+      view.scrollTop += r.top - v.top - Math.max(pad, (v.height - r.height) / 2);
+    }
+  }
   function show(k) {
     k = Math.max(0, Math.min(last, k | 0));
     for (var i = 0; i < n; i++) { setNode(i, i >= n - k, k > 0 && i === n - k); }
     current = k;
+    if (k > 0 && boxes[n - k].length) { reveal(boxes[n - k][0].shape); }
     slider.value = String(k);
     counter.textContent = k + ' / ' + last;
     caption.textContent = data.captions[k];
@@ -115,8 +125,9 @@ SCRIPT = r"""
     document.getElementById('zoomlevel').textContent = Math.round(zoom * 100) + '%';
     document.body.setAttribute('data-zoom', zoom.toFixed(2));
   }
-  document.getElementById('zoomin').addEventListener('click', function () { setZoom(zoom * 1.25); });
-  document.getElementById('zoomout').addEventListener('click', function () { setZoom(zoom / 1.25); });
+  function on(id, f) { document.getElementById(id).addEventListener('click', f); }
+  on('zoomin', function () { setZoom(zoom * 1.25); });
+  on('zoomout', function () { setZoom(zoom / 1.25); });
   document.getElementById('fit').addEventListener('click', function () {
     setZoom(Math.min((view.clientWidth - 4) / (box.width * 4 / 3),
                      (view.clientHeight - 4) / (box.height * 4 / 3)));
@@ -136,7 +147,10 @@ SCRIPT = r"""
     view.scrollLeft = drag.left - (e.clientX - drag.x);
     view.scrollTop = drag.top - (e.clientY - drag.y);
   });
-  window.addEventListener('mouseup', function () { drag = null; view.classList.remove('dragging'); });
+  window.addEventListener('mouseup', function () {
+    drag = null;
+    view.classList.remove('dragging');
+  });
   play.addEventListener('click', function () { if (timer === null) { start(); } else { stop(); } });
   slider.addEventListener('input', function () { stop(); show(parseInt(slider.value, 10)); });
   document.addEventListener('keydown', function (e) {

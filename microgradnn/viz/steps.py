@@ -43,6 +43,7 @@ class BackwardSteps:
         self.order = list(order)
         self.grads = list(grads)
         self.options = {"precision": precision, "rankdir": rankdir, "show": tuple(show)}
+        self.show = tuple(show)
         self.scale = style.DivergingScale(scale_values(self.grads))
         index = {node: i for i, node in enumerate(self.order)}
         # each node's uses: (user, argument position), one per edge out of it
@@ -145,13 +146,13 @@ class BackwardSteps:
         final = build(self.order, self.grads, scale=self.scale,
                       **self.options).svg()  # type: ignore[arg-type]
         counts = [self._delta_texts(i) for i in range(len(self.order))]
-        return page(final, counts, self.captions,
-                    title or f"Backward sweep through {describe(self.root, len(self.order) - 1)}",
+        root = describe(self.root, len(self.order) - 1)
+        return page(final, counts, self.captions, title or f"Backward sweep through {root}",
                     no_grad_fill=style.NO_GRAD_FILL, ink=style.INK, missing=style.MISSING)
 
     def _delta_texts(self, i: int) -> int:
         """How many of node i's last text elements show its δ."""
-        if "grad" not in self.options["show"]:
+        if "grad" not in self.show:
             return 0
         data, g = self.order[i].data, self.grads[i]
         if is_array(data) and is_array(g) and g.shape == data.shape \

@@ -11,6 +11,7 @@ colours meet WCAG AA (contrast ≥ 4.5:1) on the fill they sit on: :func:`ink_on
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable
@@ -25,8 +26,8 @@ __all__ = [
     "contrast",
     "dot_string",
     "escape",
-    "ink_on",
     "format_number",
+    "ink_on",
     "markup",
     "short_number",
     "sub",
@@ -185,6 +186,7 @@ def contrast(ink: str, fill: str) -> float:
 AA = 4.5  # WCAG AA contrast for normal text
 
 
+@functools.lru_cache(maxsize=4096)  # a drawing has a few hundred distinct fills at most
 def ink_on(fill: str) -> str:
     """The text colour for ``fill``: the house ink, or white on dark fills, or black when
     neither reaches 4.5:1 (one of black and white always does: their ratios multiply to 21)."""
