@@ -202,3 +202,25 @@ def test_the_cairo_layout_check_catches_overlapping_text():
                 '<TD FIXEDSIZE="TRUE" WIDTH="5" HEIGHT="10">more text</TD>'
                 "</TR></TABLE>>] }")
     assert overlaps(xdot_texts(squeezed), slack=0.5) == [("long text here", "more text")]
+
+
+def test_rsvg_draws_every_svg_at_its_declared_size(rendered, tmp_path):
+    """librsvg (GNOME's viewer, many Markdown previews) reads each file and draws a real
+    picture of the size the SVG declares."""
+    import shutil
+    import subprocess
+
+    import matplotlib.image as mpimg
+
+    exe = shutil.which("rsvg-convert")
+    assert exe, "rsvg-convert is needed: apt-get install librsvg2-bin"
+    for name, (path, _) in rendered.items():
+        png = tmp_path / f"{name}.png"
+        subprocess.run([exe, "-o", str(png), str(path)], check=True, timeout=120)
+        head = path.read_text(encoding="utf-8")[:1000]
+        w, h = (float(v) for v in re.search(r'<svg width="(\d+)pt" height="(\d+)pt"',
+                                            head).groups())
+        pixels = mpimg.imread(str(png))
+        assert pixels.shape[1] == pytest.approx(w * 4 / 3, abs=2), name
+        assert pixels.shape[0] == pytest.approx(h * 4 / 3, abs=2), name
+        assert pixels[..., :3].std() > 0.02, name  # not blank

@@ -114,6 +114,8 @@ class Drawing(graphviz.Digraph):
     need no Graphviz. Without ``outfile``, ``render("graph")`` is graphviz's own form, with
     svg as the default format. ``svg()`` returns the SVG text. In Jupyter it displays
     inline, or, when ``dot`` is missing, shows how to install it followed by the source.
+    ``timeout`` (seconds, default :data:`DOT_TIMEOUT`; ``None`` waits) bounds every ``dot``
+    run; ``dpi`` (default :data:`DEFAULT_DPI`) sets the resolution of PNG/JPG output.
     """
 
     _format = DEFAULT_FORMAT  # graphviz's default is pdf; a drawing is made for the screen
