@@ -150,6 +150,16 @@ class Node:
         """A node no op made (or made with grad mode off): it has no parents."""
         return self._a is None
 
+    def contributions(self, grad: Any) -> list[Any]:
+        """The chain rule's terms this op sends its inputs when ∂root/∂self is ``grad``:
+        δ(self)·∂self/∂parent for each parent, in ``parents`` order (``None`` for an input
+        that needs no gradient), exactly what the backward sweep adds into them."""
+        if self._a is None:
+            return []
+        if self._da is None:
+            return list(self._vjp(grad))
+        return _local_contributions(self, grad)
+
     def label(self) -> str:
         """The name if it has one, else the op, for messages."""
         return self.name or (f"<{self.op}>" if self.op else "<leaf>")

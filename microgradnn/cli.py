@@ -94,6 +94,16 @@ def _variables(pairs: Sequence[str]) -> dict[str, float]:
     return values
 
 
+def _dpi(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--dpi expects a number, got {text!r}") from None
+    if not 10 <= value <= 1200:
+        raise argparse.ArgumentTypeError(f"--dpi must be in 10..1200, got {text}")
+    return value
+
+
 def cmd_render(args: argparse.Namespace) -> int:
     from .expr import ExpressionError, evaluate
 
@@ -113,8 +123,12 @@ def cmd_render(args: argparse.Namespace) -> int:
     print(node_table(root))
     if args.output is not None:
         from .viz import draw_graph
+        from .viz.render import LayoutTimeout
 
-        draw_graph(root).render(outfile=args.output)
+        try:
+            draw_graph(root).render(outfile=args.output, dpi=args.dpi)
+        except (ValueError, LayoutTimeout) as error:  # too big to draw, or dot too slow
+            raise UsageError(f"cannot draw {args.output}: {error}") from None
         print(f"\nwrote {args.output}")
     return 0
 
@@ -199,6 +213,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="a variable's value (repeat for each variable)")
     render.add_argument("-o", "--output", type=Path, metavar="FILE",
                         help="write the drawing (.svg, .png, .pdf, .dot, or .tex for LaTeX/TikZ)")
+    render.add_argument("--dpi", type=_dpi, default=192.0, metavar="N",
+                        help="pixels per inch of a .png (default: 192, sharp on a slide)")
     render.set_defaults(run=cmd_render)
 
     train = sub.add_parser(

@@ -7,13 +7,17 @@
 
 from __future__ import annotations
 
-from .backprop import Backprop, Forward, sigmoid_gradient
-from .compare import Comparison
-from .course import check_gradients, lecture_network
-from .graph import ScalarGraph
-from .init import debug_weights, random_weights
-from .network import Network
-from .train import History
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # at run time every name loads on first use (see __getattr__)
+    from .backprop import Backprop, Forward, sigmoid_gradient
+    from .compare import Comparison
+    from .course import check_gradients, lecture_network
+    from .graph import ScalarGraph
+    from .init import debug_weights, random_weights
+    from .network import Network
+    from .grader import GradeReport, grade
+    from .train import History
 
 __all__ = [
     "Backprop",
@@ -31,7 +35,8 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    """The Tensor-based parts load on first use (they import the Tensor engine)."""
+    """Every name loads on first use: ``import microgradnn.nn.notation`` (which the
+    drawings need) must not pay for NumPy's and SciPy's engines behind the rest."""
     import importlib
 
     if name in _LAZY:
@@ -40,13 +45,14 @@ def __getattr__(name: str) -> object:
         return value
     if name == "functional":
         return importlib.import_module(".functional", __name__)
-    if name in ("grade", "GradeReport"):  # from the grader package, on first use
-        value = getattr(importlib.import_module(".grader", __name__), name)
-        globals()[name] = value
-        return value
     raise AttributeError(f"module 'microgradnn.nn' has no attribute {name!r}")
 
 
 _LAZY = {name: "modules" for name in ("Linear", "MLP", "Module", "ReLU", "Sequential",
                                       "Sigmoid", "Tanh")}
-__all__ += [*_LAZY, "GradeReport", "functional", "grade"]
+_LAZY.update({"Backprop": "backprop", "Forward": "backprop", "sigmoid_gradient": "backprop",
+              "Comparison": "compare", "check_gradients": "course",
+              "lecture_network": "course", "ScalarGraph": "graph", "debug_weights": "init",
+              "random_weights": "init", "Network": "network", "History": "train",
+              "grade": "grader", "GradeReport": "grader"})
+__all__ += [name for name in _LAZY if name not in __all__] + ["functional"]

@@ -8,7 +8,13 @@
 ``drawing.to_tikz()``       any drawing as LaTeX/TikZ with the same layout (``render("x.tex")``).
 
 Every function returns a ``graphviz.Digraph`` subclass (:class:`Drawing`); rendering needs
-Graphviz's ``dot`` executable, building the DOT source does not.
+Graphviz's ``dot`` executable (each run with a timeout), building the DOT source does not.
+Names in the course's notation come from :mod:`microgradnn.nn.notation` and are drawn with
+Unicode scripts, the same in every viewer.
+
+Modules, each importing only those above it: ``style`` (fonts, numbers, colours), ``render``
+(the Drawing, ``dot``), ``labels``, ``collapse``, ``graph``, ``example``, ``caption``,
+``network``, ``html``, ``steps``.
 """
 
 from __future__ import annotations

@@ -1,21 +1,34 @@
 """The object every drawing function returns: a ``graphviz.Digraph`` that renders to the
 format its file name asks for, shows itself inline in Jupyter, and explains how to install
 Graphviz when the ``dot`` executable is missing instead of failing with a traceback.
+
+Every ``dot`` run goes through :func:`run_dot`: it has a timeout (``DOT_TIMEOUT`` seconds
+unless the drawing's ``timeout`` says otherwise) that ends in :class:`LayoutTimeout`, a
+clear message instead of an open-ended hang, and bitmap formats get ``dpi`` (192 by
+default: sharp on a slide or a high-density screen). Drawings also bound Graphviz's own
+searches (``nslimit``, ``mclimit``, ``searchsize`` in ``style.GRAPH_ATTR``).
 """
 
 from __future__ import annotations
 
 import html
 import os
-import warnings
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import graphviz
 
-__all__ = ["FORMATS", "Drawing", "GraphvizNotFound"]
+from . import style
+
+__all__ = ["DEFAULT_DPI", "DOT_TIMEOUT", "FORMATS", "Drawing", "GraphvizNotFound",
+           "LayoutTimeout", "new_drawing", "run_dot"]
 
 DEFAULT_FORMAT = "svg"
+DEFAULT_DPI = 192.0  # PNG/JPG pixels per inch: twice Graphviz's 96, sharp on a slide
+DOT_TIMEOUT = 60.0  # seconds one `dot` run may take before LayoutTimeout
+BITMAPS = frozenset({"png", "jpg"})
 
 # file suffix -> Graphviz output format
 FORMATS = {
@@ -47,6 +60,53 @@ class GraphvizNotFound(graphviz.ExecutableNotFound):
         RuntimeError.__init__(self, INSTALL_HELP)
 
 
+class LayoutTimeout(RuntimeError):
+    """Graphviz's ``dot`` did not finish within the drawing's timeout."""
+
+
+def _check_dpi(dpi: object) -> float:
+    if isinstance(dpi, bool) or not isinstance(dpi, (int, float)) or not 10 <= dpi <= 1200:
+        raise ValueError(f"render: dpi must be a number in 10..1200 (pixels per inch), "
+                         f"got {dpi!r}")
+    return float(dpi)
+
+
+def run_dot(source: str, fmt: str, *, timeout: float | None = DOT_TIMEOUT,
+            dpi: float = DEFAULT_DPI) -> bytes:
+    """``dot -T<fmt>`` on ``source``; the output as bytes. Bitmaps get ``-Gdpi=<dpi>``.
+
+    Raises :class:`GraphvizNotFound` without ``dot`` and :class:`LayoutTimeout` when the
+    layout takes longer than ``timeout`` seconds (``None``: wait as long as it takes)."""
+    exe = shutil.which("dot")
+    if exe is None:
+        raise GraphvizNotFound()
+    args = [exe, f"-T{fmt}"]
+    if fmt in BITMAPS:
+        args.append(f"-Gdpi={_check_dpi(dpi):g}")
+    try:
+        done = subprocess.run(args, input=source.encode("utf-8"), capture_output=True,
+                              timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        nodes = source.count(" [label=")
+        raise LayoutTimeout(
+            f"Graphviz's dot did not lay out this drawing (about {nodes:,} nodes) within "
+            f"{timeout:g} s, so it was stopped. Draw less: a network's Scalar graph with "
+            "collapse='layer' (one node per layer), a network built with the Tensor engine "
+            "(one node per matrix), or a smaller expression; or set the drawing's timeout "
+            "(drawing.timeout = None waits as long as it takes).") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise RuntimeError(f"dot -T{fmt} failed (exit {done.returncode}): "
+                           f"{message[-1] if message else 'no message'}")
+    return done.stdout
+
+
+def new_drawing(rankdir: str, name: str = "computation_graph") -> Drawing:
+    """An empty drawing with the house style and bounded layout searches."""
+    return Drawing(name=name, graph_attr={**style.GRAPH_ATTR, "rankdir": rankdir},
+                   node_attr=style.NODE_ATTR, edge_attr=style.EDGE_ATTR)
+
+
 class Drawing(graphviz.Digraph):
     """A ``graphviz.Digraph`` with friendlier output.
 
@@ -55,10 +115,14 @@ class Drawing(graphviz.Digraph):
     need no Graphviz; ``.tex`` writes :meth:`to_tikz`'s standalone document. Without
     ``outfile``, ``render("graph")`` is graphviz's own form, with svg as the default format.
     ``svg()`` returns the SVG text. In Jupyter it displays inline, or, when ``dot`` is
-    missing, shows how to install it followed by the source.
+    missing, shows how to install it followed by the source. ``timeout`` (seconds, default
+    :data:`DOT_TIMEOUT`; ``None`` waits) bounds every ``dot`` run; ``dpi`` (default
+    :data:`DEFAULT_DPI`) sets the resolution of PNG/JPG output.
     """
 
     _format = DEFAULT_FORMAT  # graphviz's default is pdf; a drawing is made for the screen
+    timeout: float | None = DOT_TIMEOUT  # seconds per `dot` run; None waits forever
+    dpi: float = DEFAULT_DPI  # pixels per inch of PNG/JPG output
     # what each node shows, for to_tikz (a tikz_labels object, set by the drawing function)
     labels: Any = None
 
@@ -71,13 +135,14 @@ class Drawing(graphviz.Digraph):
         format: str | None = None,
         *,
         outfile: str | os.PathLike[str] | None = None,
+        dpi: float | None = None,
         **kwargs: Any,
     ) -> str:
         """Render the drawing and return the path of the file written.
 
         ``render(outfile="graph.png")`` writes that one file, its format from the suffix
         unless ``format`` is given, and no DOT source beside it (``cleanup`` defaults to
-        True).
+        True). ``dpi`` sets the resolution of PNG/JPG output (default :data:`DEFAULT_DPI`).
 
         Without ``outfile`` this is ``graphviz.Digraph.render``, positional arguments and
         all: ``render("graph")`` saves the DOT source as ``graph`` and renders
@@ -85,24 +150,35 @@ class Drawing(graphviz.Digraph):
         unless set); ``directory``, ``view``, ``cleanup`` (default False) and the rest mean
         what they mean there.
         """
+        resolution = self.dpi if dpi is None else _check_dpi(dpi)
         if outfile is None:
-            return self._call(super().render, filename, directory=directory, view=view,
-                              cleanup=bool(cleanup), format=format, **kwargs)
+            if view or kwargs:  # graphviz's own machinery (it opens a viewer)
+                return self._call(super().render, filename, directory=directory, view=view,
+                                  cleanup=bool(cleanup), format=format, **kwargs)
+            fmt = format or self.format
+            source_path = Path(self.save(filename, directory=directory))
+            target = source_path.with_name(f"{source_path.name}.{fmt}")
+            target.write_bytes(run_dot(self.source, fmt, timeout=self.timeout,
+                                       dpi=resolution))
+            if cleanup:
+                source_path.unlink()
+            return str(target)
         path = Path(outfile)
         fmt = format or _format_of(path)
         if fmt == "tex" and filename is None and directory is None:
             from .tikz import write
 
             return write(self, path)
-        if fmt == "dot" and filename is None and directory is None:
-            path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if fmt == "dot":
             path.write_text(self.source, encoding="utf-8")
-            return str(path)
-        with warnings.catch_warnings():  # an explicit format= overrides the suffix on purpose
-            warnings.simplefilter("ignore", graphviz.UnknownSuffixWarning)
-            return self._call(super().render, filename, directory=directory, view=view,
-                              cleanup=True if cleanup is None else cleanup, format=fmt,
-                              outfile=path, **kwargs)
+        else:
+            path.write_bytes(run_dot(self.source, fmt, timeout=self.timeout, dpi=resolution))
+        if filename is not None or directory is not None:  # graphviz's form: keep the source
+            self.save(filename, directory=directory)
+            if cleanup:
+                Path(self.filepath).unlink()
+        return str(path)
 
     def to_tikz(self, standalone: bool = False) -> str:
         """The drawing as LaTeX/TikZ with the SVG's layout, math labels and colours: a
@@ -113,8 +189,13 @@ class Drawing(graphviz.Digraph):
         return to_tikz(self, standalone)
 
     def pipe(self, format: str | None = None, *args: Any, **kwargs: Any) -> Any:
-        """Like ``graphviz.Digraph.pipe``, raising :class:`GraphvizNotFound` without ``dot``."""
-        return self._call(super().pipe, format, *args, **kwargs)
+        """Like ``graphviz.Digraph.pipe`` (bytes, or text with ``encoding=``), through
+        :func:`run_dot`: a timeout, and :class:`GraphvizNotFound` without ``dot``."""
+        if args or set(kwargs) - {"encoding", "quiet"}:
+            return self._call(super().pipe, format, *args, **kwargs)
+        data = run_dot(self.source, format or self.format, timeout=self.timeout, dpi=self.dpi)
+        encoding = kwargs.get("encoding")
+        return data.decode(encoding) if encoding else data
 
     def svg(self) -> str:
         """The rendered SVG as text."""
