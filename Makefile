@@ -6,16 +6,19 @@
 #   test   + the test extras (PyTorch, the oracle; pytest; the docs and data extras the
 #          suite builds and runs) + the linters + dot, Chromium, GNU Octave and TeX Live
 #   docs   + the docs extras + dot            bench   + the benchmark peers
-# `make .venv/.installed` installs everything (every extra) for development.
+# `make .venv/.installed` installs everything (every extra) for development. --no-compile:
+# Python compiles what is imported when it is first imported; compiling all of SciPy and
+# PyTorch up front took half of the install time.
 # System programs come from scripts/install-system-deps.sh: apt-get as root, else it says how.
 
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-PIP := $(PY) -m pip install --quiet --disable-pip-version-check
+PIP := $(PY) -m pip install --quiet --disable-pip-version-check --no-compile
 SAY := @printf '==> %s\n'
 
 .PHONY: demo test lint docs bench clean
+.NOTPARALLEL:  # one pip at a time in the one environment
 
 $(VENV)/pyvenv.cfg:
 	$(SAY) "Creating the virtual environment $(VENV) ($(PYTHON) -m venv)"
