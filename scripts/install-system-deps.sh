@@ -36,13 +36,13 @@ apt_flags() {
         octave | texlive) echo --no-install-recommends ;;
     esac
 }
-# apt-get's download sizes on Debian 12 from a fresh image (see README, "Quickstart")
+# apt-get's download sizes on Debian 12, counted from a fresh machine image's package list
 describe() {
     case "$1" in
-        graphviz) echo "Graphviz's dot (about 10 MB)" ;;
-        chromium) echo "Chromium (about 100 MB)" ;;
-        octave) echo "GNU Octave's octave-cli (about 90 MB)" ;;
-        texlive) echo "TeX Live's pdflatex with TikZ and Beamer, and poppler-utils (about 150 MB)" ;;
+        graphviz) echo "Graphviz's dot (about 5 MB)" ;;
+        chromium) echo "Chromium (about 140 MB)" ;;
+        octave) echo "GNU Octave's octave-cli (about 70 MB)" ;;
+        texlive) echo "TeX Live's pdflatex with TikZ and Beamer, and poppler-utils (about 90 MB)" ;;
     esac
 }
 hint() {
