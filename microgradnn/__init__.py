@@ -9,8 +9,10 @@ the graph in reverse topological order and leaves ∂root/∂node in every node'
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+import importlib as _importlib
+import sys as _sys
+import types as _types
+import typing as _typing
 
 from .autodiff import (
     AnomalyError,
@@ -18,6 +20,7 @@ from .autodiff import (
     detect_anomaly,
     enable_grad,
     grad,
+    inference_mode,
     is_anomaly_enabled,
     is_grad_enabled,
     no_grad,
@@ -39,29 +42,57 @@ _LAZY = {
     "stack": "tensor",
     "where": "tensor",
     "maximum": "tensor",
+    "arange": "factories",
+    "manual_seed": "factories",
+    "ones": "factories",
+    "rand": "factories",
+    "randn": "factories",
+    "zeros": "factories",
     "draw_graph": "viz",
     "draw_network": "viz",
 }
-_SUBMODULES = {"check", "nn", "optim", "viz", "tensor"}
+_SUBMODULES = {"check", "nn", "optim", "viz"}
 
-if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+if _typing.TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .check import GradcheckError, gradcheck, numerical_gradient, relative_difference
+    from .factories import arange, manual_seed, ones, rand, randn, tensor, zeros
     from .tensor import Tensor, concatenate, maximum, stack, where
     from .viz import draw_graph, draw_network
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _typing.Any:
     if name in _LAZY:
-        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        value = getattr(_importlib.import_module(f".{_LAZY[name]}", __name__), name)
         globals()[name] = value
         return value
     if name in _SUBMODULES:
-        return importlib.import_module(f".{name}", __name__)
+        return _importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'microgradnn' has no attribute {name!r}")
 
 
+class _Package(_types.ModuleType):
+    """The package's module type: ``mg.tensor`` is the factory (``torch.tensor``'s
+    namesake), though the submodule ``microgradnn.tensor`` shares the name. The import
+    system records that submodule on the package as ``tensor`` once it loads; the setter
+    lets it (the module stays in ``sys.modules``) and the name keeps meaning the factory."""
+
+    @property
+    def tensor(self) -> _typing.Any:
+        from .factories import tensor
+
+        return tensor
+
+    @tensor.setter
+    def tensor(self, value: _typing.Any) -> None:
+        pass
+
+
+_sys.modules[__name__].__class__ = _Package
+
+
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY) | _SUBMODULES)
+    """The public names and subpackages (not the helpers this module imports)."""
+    return sorted({*__all__, *_SUBMODULES})
 
 
 __all__ = [
@@ -71,6 +102,7 @@ __all__ = [
     "Scalar",
     "Tensor",
     "__version__",
+    "arange",
     "concatenate",
     "detect_anomaly",
     "draw_graph",
@@ -78,14 +110,21 @@ __all__ = [
     "enable_grad",
     "grad",
     "gradcheck",
+    "inference_mode",
     "is_anomaly_enabled",
     "is_grad_enabled",
+    "manual_seed",
     "maximum",
     "no_grad",
     "numerical_gradient",
+    "ones",
+    "rand",
+    "randn",
     "relative_difference",
     "set_grad_enabled",
     "stack",
+    "tensor",
     "topological_order",
     "where",
+    "zeros",
 ]

@@ -39,10 +39,12 @@ from collections.abc import Callable, Iterable, Sequence
 from operator import attrgetter
 from typing import Any
 
+from . import copying
 from .modes import (
     AnomalyError,
     detect_anomaly,
     enable_grad,
+    inference_mode,
     is_anomaly_enabled,
     is_grad_enabled,
     no_grad,
@@ -56,6 +58,7 @@ __all__ = [
     "detect_anomaly",
     "enable_grad",
     "grad",
+    "inference_mode",
     "is_anomaly_enabled",
     "is_grad_enabled",
     "no_grad",
@@ -128,10 +131,29 @@ class Node:
         raise TypeError(f"{type(self).__name__} has no implicit starting gradient; "
                         "pass backward(gradient=...)")
 
-    @staticmethod
-    def _own_grad(g: Any) -> Any:
+    def _hook_result(self, replaced: Any, g: Any) -> Any:
+        """What a hook returned, checked against the gradient it was given (default: as is)."""
+        return replaced
+
+    def _check_hookable(self) -> None:
+        """Raise if a hook on this node could never fire (default: every node can)."""
+
+    def _own_grad(self, g: Any) -> Any:
         """A leaf's gradient as an object the leaf may keep and change (default: as is)."""
         return g
+
+    def _restored(self) -> None:
+        """Called when a copy or an unpickled node has its slots (default: nothing more)."""
+
+    # -- pickle and copy (see :mod:`microgradnn.copying`) -------------------------------
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        return copying.reduce_node(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        copying.restore_node(self, state)
+
+    def __copy__(self) -> Any:
+        return copying.shallow_copy(self)
 
     # -- shared behaviour -----------------------------------------------------------
     @property
@@ -164,19 +186,21 @@ class Node:
         """The name if it has one, else the op, for messages."""
         return self.name or (f"<{self.op}>" if self.op else "<leaf>")
 
-    def backward(self, gradient: Any = None) -> None:
+    def backward(self, gradient: Any = None, retain_graph: bool | None = None) -> None:
         """Sweep the graph behind this node, filling in every node's ``grad``.
 
         Intermediate nodes get this pass's ∂self/∂node; leaves accumulate into what they
         already hold (``zero_grad()`` sets them back to ``None``). If the pass raises (an
         anomaly, a hook), leaves keep the gradients they held before it.
+        ``retain_graph`` is accepted for PyTorch users and changes nothing: a graph here is
+        always kept, so backward may run through it again.
         """
         seed = self._seed() if gradient is None else self._check_gradient(gradient)
         for leaf, before, now in _sweep(topological_order(self), self, seed):
             if now is None:
                 leaf.grad = before
             else:
-                leaf.grad = leaf._own_grad(now) if before is None else before + now
+                leaf.grad = leaf._own_grad(now if before is None else before + now)
 
     def _check_gradient(self, gradient: Any) -> Any:
         return gradient
@@ -193,6 +217,7 @@ class Node:
         """
         if not callable(hook):
             raise TypeError(f"register_hook expects a callable, got {type(hook).__name__}")
+        self._check_hookable()
         if self._hooks is None:
             self._hooks = []
         self._hooks.append(hook)
@@ -314,7 +339,7 @@ def _run_hooks(node: Node, g: Any) -> Any:
     for hook in list(node._hooks or ()):
         replaced = hook(g)
         if replaced is not None:
-            g = replaced
+            g = node._hook_result(replaced, g)
     return g
 
 
@@ -332,11 +357,13 @@ def grad(
     gradient: Any = None,
     *,
     allow_unused: bool = False,
+    retain_graph: bool | None = None,
 ) -> tuple[Any, ...]:
     """∂output/∂input for each input, as a tuple, without touching any node's ``grad``.
 
     An input that ``output`` does not depend on raises ``ValueError`` unless
-    ``allow_unused=True``, in which case its entry is ``None``.
+    ``allow_unused=True``, in which case its entry is ``None``. ``retain_graph`` is
+    accepted for PyTorch users and changes nothing (graphs are always kept).
     """
     wanted = (inputs,) if isinstance(inputs, Node) else tuple(inputs)
     for node in wanted:
@@ -346,7 +373,8 @@ def grad(
     order = topological_order(output)
     saved = {node: node.grad for node in order}
     try:
-        this_pass = {leaf: now for leaf, _, now in _sweep(order, output, seed)}
+        this_pass = {leaf: None if now is None else leaf._own_grad(now)
+                     for leaf, _, now in _sweep(order, output, seed)}
         result = tuple(
             this_pass.get(node, node.grad if node in saved else None) for node in wanted
         )

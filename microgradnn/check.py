@@ -20,19 +20,25 @@ class GradcheckError(AssertionError):
     """Numerical and analytical gradients disagree; the message says for which input."""
 
 
-def numerical_gradient(f: Callable[[np.ndarray], Any], array: Any, eps: float = 1e-4
-                       ) -> np.ndarray:
+def numerical_gradient(f: Callable[[np.ndarray], Any], array: Any, eps: float = 1e-4, *,
+                       progress: bool = False) -> np.ndarray:
     """∂f/∂array by central differences: (f(x + ε e_i) − f(x − ε e_i)) / 2ε for every i.
 
     ``f`` takes an array shaped like ``array`` and returns a number. ``array`` itself is
     not modified; ``f`` receives a float64 copy that is perturbed one entry at a time.
+    ``progress=True`` shows a progress bar (two calls of ``f`` per entry add up).
     """
     if not eps > 0:
         raise ValueError(f"numerical_gradient: eps must be positive, got {eps}")
     x = np.array(array, dtype=np.float64)
     flat = x.reshape(-1)  # a view: perturbing flat perturbs x
     out = np.empty(flat.size, dtype=np.float64)
-    for i in range(flat.size):
+    entries: Any = range(flat.size)
+    if progress:
+        from tqdm import tqdm
+
+        entries = tqdm(entries, desc="central differences", unit="entry", leave=False)
+    for i in entries:
         original = flat[i]
         flat[i] = original + eps
         plus = float(f(x))

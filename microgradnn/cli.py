@@ -13,6 +13,8 @@ written) print one line to stderr and exit with status 2; a failed check exits w
 from __future__ import annotations
 
 import argparse
+import math
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,6 +25,8 @@ from .expr import FUNCTIONS
 from .table import text_table
 
 USAGE_ERROR = 2
+PROGRESS_FROM = 20_000  # weights × examples past which `check` shows a progress bar (~1 s)
+DIGITS_TRAINING_EXAMPLES = 1258  # 70% of scikit-learn's 1797 digits
 
 
 class UsageError(Exception):
@@ -37,22 +41,50 @@ def node_table(root: Scalar) -> str:
     return text_table(("node", "op", "value", "grad (δ)"), rows, align="llrr")
 
 
-def _writable_dir(path: Path) -> Path:
+def _writable_dir(path: Path, option: str = "--out") -> Path:
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{option} {str(path)!r} is a file; expected a directory to write "
+                         "into")
     try:
         path.mkdir(parents=True, exist_ok=True)
         probe = path / ".microgradnn-write-test"
         probe.write_text("")
         probe.unlink()
     except OSError as error:
-        raise UsageError(f"cannot write to --out {str(path)!r}: {error.strerror or error}"
-                         ) from None
+        raise UsageError(f"cannot write to {option} {str(path)!r}: "
+                         f"{error.strerror or error}") from None
     return path
+
+
+def _lam(value: float) -> float:
+    if not math.isfinite(value) or value < 0:
+        raise UsageError(f"--lam must be >= 0 and finite, got {value}")
+    return value
+
+
+def _needs_dot(what: str) -> None:
+    """Refuse before writing anything when Graphviz's dot, which draws, is missing."""
+    if shutil.which("dot") is None:
+        raise UsageError(f"{what} needs Graphviz's `dot` to draw, and it is not on PATH; "
+                         "install Graphviz (apt-get install graphviz, brew install graphviz)")
+
+
+def _fits(sizes: Sequence[int], m: int, what: str) -> None:
+    """Refuse, with the numbers, a network that could never fit in memory."""
+    from .nn.footprint import available_bytes, estimate_bytes, human_bytes, weight_count
+
+    need, have = estimate_bytes(sizes, m), available_bytes()
+    if have is not None and need > have:
+        raise UsageError(f"{what} needs about {human_bytes(need)} of memory "
+                         f"({weight_count(sizes):,} weights, m = {m:,}) but "
+                         f"{human_bytes(have)} is available; use fewer units or examples")
 
 
 # ----------------------------------------------------------------------------- commands
 def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import lecture_demo
 
+    _needs_dot("demo")
     out = _writable_dir(args.out)
     return 0 if lecture_demo(out, tex=args.format == "tex") else 1
 
@@ -61,16 +93,25 @@ def cmd_check(args: argparse.Namespace) -> int:
     import numpy as np
 
     from .nn import check_gradients
-    from .nn.course import CHECK_TOLERANCE
+    from .nn.course import CHECK_ENGINES, CHECK_TOLERANCE
+    from .nn.graph import SCALAR_EDGE_LIMIT
 
     if len(args.sizes) < 2:
-        raise UsageError(f"--sizes needs at least two layers (input and output), got "
-                         f"{' '.join(map(str, args.sizes))}")
+        raise UsageError(f"--sizes needs at least two layers (input and output), got one: "
+                         f"{args.sizes[0]}")
     if any(s < 1 for s in args.sizes) or args.m < 1:
         raise UsageError("--sizes and -m must be positive integers")
-    if args.lam < 0:
-        raise UsageError(f"--lam must be >= 0, got {args.lam}")
-    result = check_gradients(args.lam, sizes=args.sizes, m=args.m)
+    _lam(args.lam)
+    _fits(args.sizes, args.m, f"check --sizes {' '.join(map(str, args.sizes))} -m {args.m}")
+    weights = sum(b * (a + 1) for a, b in zip(args.sizes, args.sizes[1:]))
+    engines = [e for e in CHECK_ENGINES
+               if e != "scalar" or 2 * args.m * weights <= SCALAR_EDGE_LIMIT]
+    if "scalar" not in engines:
+        print(f"(the scalar engine is left out: {weights:,} weights × m = {args.m} would make "
+              f"a graph of more than {SCALAR_EDGE_LIMIT:,} edges)\n")
+    # central differences cost two J per weight: show progress past a few seconds' worth
+    result = check_gradients(args.lam, sizes=args.sizes, m=args.m, engines=engines,
+                             progress=weights * args.m > PROGRESS_FROM)
     relative = result.relative("numerical", "D unrolled")
     print(result)
     ok = relative < CHECK_TOLERANCE  # the course's criterion decides; the rows agree with it
@@ -87,10 +128,15 @@ def _variables(pairs: Sequence[str]) -> dict[str, float]:
         name = name.strip()
         if not sep or not name.isidentifier():
             raise UsageError(f"--var expects NAME=NUMBER, got {pair!r}")
+        if name in values:
+            raise UsageError(f"--var {name} is given twice; give each variable once")
         try:
-            values[name] = float(text)
+            value = float(text)
         except ValueError:
             raise UsageError(f"--var {name}: {text!r} is not a number") from None
+        if not math.isfinite(value):
+            raise UsageError(f"--var {name}: {text.strip()!r} is not a finite number")
+        values[name] = value
     return values
 
 
@@ -112,7 +158,9 @@ def cmd_render(args: argparse.Namespace) -> int:
         if suffix not in {"svg", "png", "pdf", "dot", "tex"}:
             raise UsageError(f"-o {str(args.output)!r}: the suffix must be .svg, .png, .pdf, "
                              ".dot or .tex")
-        _writable_dir(args.output.parent)
+        _writable_dir(args.output.parent, "-o")
+        if suffix != "dot":
+            _needs_dot(f"render -o {args.output.name}")
     try:
         root = evaluate(args.expression, _variables(args.var))
     except ExpressionError as error:
@@ -138,8 +186,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     if args.hidden < 1 or args.maxiter < 1:
         raise UsageError("--hidden and --maxiter must be positive integers")
-    if args.lam < 0:
-        raise UsageError(f"--lam must be >= 0, got {args.lam}")
+    _lam(args.lam)
+    _fits([64, args.hidden, 10], DIGITS_TRAINING_EXAMPLES, f"train digits --hidden {args.hidden}")
     out = _writable_dir(args.out)
     result = train_digits(hidden=args.hidden, lam=args.lam, method=args.method,
                           maxiter=args.maxiter, progress=not args.quiet)

@@ -35,6 +35,13 @@ _BINARY: dict[type[ast.operator], Callable[[Any, Any], Scalar]] = {
 }
 
 
+# operators a user may try that are not allowed, by the symbol they typed
+_SYMBOLS: dict[type[ast.operator], str] = {
+    ast.BitXor: "^", ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.BitAnd: "&",
+    ast.BitOr: "|", ast.LShift: "<<", ast.RShift: ">>",
+}
+
+
 class ExpressionError(ValueError):
     """A malformed or unsupported expression; the message points at the column."""
 
@@ -118,6 +125,10 @@ def _evaluate(text: str, variables: Mapping[str, float]) -> Scalar:
         what = type(node).__name__
         if isinstance(node, ast.BinOp):
             what = f"operator {type(node.op).__name__}"
+            if type(node.op) in _SYMBOLS:
+                what += f" ({_SYMBOLS[type(node.op)]})"
+            if isinstance(node.op, ast.BitXor):
+                what += ": for a power write **, as in x**2"
         raise ExpressionError(source, getattr(node, "col_offset", 0),
                               f"unsupported syntax: {what} (allowed: numbers, variables, "
                               "+ - * / **, and " + ", ".join(sorted(FUNCTIONS)) + ")")

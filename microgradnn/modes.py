@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import abc
 import functools
+import inspect
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -17,6 +18,7 @@ __all__ = [
     "AnomalyError",
     "detect_anomaly",
     "enable_grad",
+    "inference_mode",
     "is_anomaly_enabled",
     "is_grad_enabled",
     "no_grad",
@@ -73,6 +75,12 @@ class _ModeContext(abc.ABC):
         _set_modes(*self._saved)
 
     def __call__(self, fn: F) -> F:
+        if not callable(fn):
+            raise TypeError(f"{type(self).__name__}() as a decorator expects a function, got "
+                            f"{type(fn).__name__}")
+        if inspect.isgeneratorfunction(fn):
+            return self._wrap_generator(fn)
+
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             saved = (_modes.grad_enabled, _modes.anomaly)  # per call: safe under recursion
@@ -84,15 +92,75 @@ class _ModeContext(abc.ABC):
 
         return wrapper  # type: ignore[return-value]
 
+    def _wrap_generator(self, fn: F) -> F:
+        """A generator runs its body a step at a time, each ``next()`` or ``send()``
+        from the caller's modes: switch to this context's modes for every step (PyTorch)."""
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            gen = fn(*args, **kwargs)
+            step: Any = gen.send
+            arg: Any = None
+            while True:
+                saved = (_modes.grad_enabled, _modes.anomaly)
+                _set_modes(*self._target())
+                try:
+                    item = step(arg)
+                except StopIteration as stop:
+                    return stop.value
+                finally:
+                    _set_modes(*saved)
+                try:
+                    arg = yield item
+                    step = gen.send
+                except GeneratorExit:
+                    gen.close()
+                    raise
+                except BaseException as error:  # thrown in: the body handles it, in mode
+                    step, arg = gen.throw, error
 
-class no_grad(_ModeContext):
+        return wrapper  # type: ignore[return-value]
+
+
+class _BareDecorator(_ModeContext):
+    """A context usable with or without parentheses as a decorator: ``@mg.no_grad`` and
+    ``@mg.no_grad()`` both work, as in PyTorch."""
+
+    def __new__(cls, fn: Any = None) -> Any:
+        context = super().__new__(cls)
+        if fn is None:
+            return context
+        return context(fn)  # not an instance of cls, so __init__ is not called
+
+    def __init__(self, fn: Any = None) -> None:
+        pass
+
+
+class no_grad(_BareDecorator):
     """Context manager and decorator: ops inside record no parents (nothing to backprop)."""
 
     def _target(self) -> tuple[bool, bool]:
         return False, _modes.anomaly
 
 
-class enable_grad(_ModeContext):
+class inference_mode(_ModeContext):
+    """PyTorch's ``inference_mode``: here the same as :class:`no_grad` (``mode=False``
+    changes nothing). Context manager and decorator, with or without parentheses."""
+
+    def __new__(cls, mode: Any = True) -> Any:
+        context = super().__new__(cls)
+        if callable(mode):  # bare @mg.inference_mode
+            context.mode = True
+            return context(mode)
+        return context
+
+    def __init__(self, mode: bool = True) -> None:
+        self.mode = bool(mode)
+
+    def _target(self) -> tuple[bool, bool]:
+        return _modes.grad_enabled and not self.mode, _modes.anomaly
+
+
+class enable_grad(_BareDecorator):
     """Context manager and decorator: turn recording back on inside a ``no_grad`` block."""
 
     def _target(self) -> tuple[bool, bool]:
@@ -122,7 +190,7 @@ class set_grad_enabled(_ModeContext):
         return self.mode, _modes.anomaly
 
 
-class detect_anomaly(_ModeContext):
+class detect_anomaly(_BareDecorator):
     """Context manager and decorator: a NaN or inf raises :class:`AnomalyError`.
 
     Forward values are checked as each op produces them, gradients as the backward sweep

@@ -10,7 +10,9 @@ saved them.
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable
+import math
+import numbers
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -33,15 +35,17 @@ class Optimizer(abc.ABC):
             if not isinstance(p, Tensor):
                 raise TypeError(f"{name}: parameter {i} is {type(p).__name__}; expected a "
                                 "Tensor holding a float array")
-        if isinstance(lr, bool) or not np.isfinite(lr) or lr <= 0:
-            raise ValueError(f"{name}: lr must be a positive number, got {lr!r}")
-        self.lr = float(lr)
+        self.lr = _number(lr, name, "lr", "a positive number", lambda v: v > 0)
         self.state: dict[int, dict[str, Any]] = {i: {} for i in range(len(self.params))}
 
-    def zero_grad(self) -> None:
-        """Set every parameter's grad back to None."""
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Set every parameter's grad back to None (PyTorch's default), or, with
+        ``set_to_none=False``, fill the gradient arrays with zeros in place."""
         for p in self.params:
-            p.grad = None
+            if set_to_none or p.grad is None:
+                p.grad = None
+            else:
+                p.grad.fill(0)
 
     def step(self) -> None:
         """Update every parameter that has a grad (in place: each one's version goes up)."""
@@ -60,15 +64,24 @@ class Optimizer(abc.ABC):
         """The step for one parameter from its gradient; every optimiser defines it."""
 
 
+def _number(value: Any, owner: str, name: str, expected: str,
+            ok: Callable[[float], bool]) -> float:
+    """A hyperparameter as a float, or a ValueError naming it (strings such as "0.1", bools,
+    NaN and inf are refused)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or \
+            not math.isfinite(value) or not ok(float(value)):
+        raise ValueError(f"{owner}: {name} must be {expected}, got {value!r}")
+    return float(value)
+
+
 class SGD(Optimizer):
     """Stochastic gradient descent with optional momentum μ (PyTorch's form):
     v ← μ v + g (v = g at the first step), θ ← θ − lr·v."""
 
     def __init__(self, params: Iterable[Tensor], lr: float = 0.01, momentum: float = 0.0) -> None:
         super().__init__(params, lr)
-        if not 0.0 <= momentum < 1.0:
-            raise ValueError(f"SGD: momentum must be in [0, 1), got {momentum!r}")
-        self.momentum = float(momentum)
+        self.momentum = _number(momentum, "SGD", "momentum", "a number in [0, 1)",
+                                lambda v: 0.0 <= v < 1.0)
 
     def _update(self, g: np.ndarray, state: dict[str, Any]) -> np.ndarray:
         if self.momentum:
@@ -85,13 +98,14 @@ class Adam(Optimizer):
     def __init__(self, params: Iterable[Tensor], lr: float = 0.001,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8) -> None:
         super().__init__(params, lr)
-        b1, b2 = betas
-        if not (0.0 <= b1 < 1.0 and 0.0 <= b2 < 1.0):
-            raise ValueError(f"Adam: betas must each be in [0, 1), got {betas!r}")
-        if not eps > 0:
-            raise ValueError(f"Adam: eps must be positive, got {eps!r}")
-        self.betas = (float(b1), float(b2))
-        self.eps = float(eps)
+        if isinstance(betas, str) or not isinstance(betas, Sequence) or len(betas) != 2:
+            raise ValueError(f"Adam: betas must be a pair (β₁, β₂) of numbers in [0, 1), "
+                             f"got {betas!r}")
+        self.betas = (_number(betas[0], "Adam", "betas[0] (β₁)", "a number in [0, 1)",
+                              lambda v: 0.0 <= v < 1.0),
+                      _number(betas[1], "Adam", "betas[1] (β₂)", "a number in [0, 1)",
+                              lambda v: 0.0 <= v < 1.0))
+        self.eps = _number(eps, "Adam", "eps", "a positive number", lambda v: v > 0)
 
     def _update(self, g: np.ndarray, state: dict[str, Any]) -> np.ndarray:
         b1, b2 = self.betas

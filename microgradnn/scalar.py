@@ -66,6 +66,11 @@ def _value(x: Any, op: str) -> float:
         return x.data
     if isinstance(x, numbers.Real) and not isinstance(x, bool):
         return float(x)
+    if isinstance(x, Node):  # a Tensor: the two engines build separate graphs
+        raise TypeError(f"{op}: cannot combine a Scalar with a {type(x).__name__} "
+                        f"({x.label()}); Scalar and Tensor graphs are separate — use "
+                        "Tensors throughout (mg.Tensor(s.data) for a Scalar's value) or "
+                        "Scalars throughout")
     raise TypeError(f"{op}: unsupported operand {x!r} of type {type(x).__name__}; "
                     "expected a Scalar or a real number")
 
@@ -108,6 +113,9 @@ class Scalar(Node):
     def _check_gradient(self, gradient: Any) -> float:
         return _value(gradient, "backward(gradient=...)")
 
+    def _hook_result(self, replaced: Any, g: Any) -> float:
+        return _value(replaced, f"hook on {self.label()}")
+
     # -- arithmetic ---------------------------------------------------------------------
     def __add__(self, other: ScalarLike) -> Scalar:
         """a + b; ∂/∂a = 1, ∂/∂b = 1."""
@@ -143,9 +151,10 @@ class Scalar(Node):
             raise ZeroDivisionError(
                 f"division by zero: {self.label()} / {_label(other)}, and the divisor is 0"
             )
-        if isinstance(other, Scalar):
-            return _result(self.data / b, "/", self, 1.0 / b, other, -self.data / (b * b))
-        return _result(self.data / b, "/", self, 1.0 / b)
+        out = self.data / b
+        if isinstance(other, Scalar):  # -a/b² as -(a/b)/b: b*b underflows for tiny b
+            return _result(out, "/", self, 1.0 / b, other, -out / b)
+        return _result(out, "/", self, 1.0 / b)
 
     def __rtruediv__(self, other: Number) -> Scalar:
         """c / a; ∂/∂a = -c/a²."""
@@ -154,7 +163,8 @@ class Scalar(Node):
             raise ZeroDivisionError(
                 f"division by zero: {c} / {self.label()}, and {self.label()} is 0"
             )
-        return _result(c / self.data, "/", self, -c / (self.data * self.data))
+        out = c / self.data
+        return _result(out, "/", self, -out / self.data)  # -c/a² without a*a underflowing
 
     def __neg__(self) -> Scalar:
         """-a; ∂/∂a = -1."""
@@ -170,7 +180,7 @@ class Scalar(Node):
         n = _value(other, "**")
         a = self.data
         out = _power(a, n, self, other)
-        return _result(out, "**", self, _power_slope(a, n, self, other))
+        return _result(out, "**", self, _power_slope(a, n, out))
 
     def __rpow__(self, other: Number) -> Scalar:
         """c ** a; ∂/∂a = c^a·ln c (c > 0)."""
@@ -265,10 +275,10 @@ class Scalar(Node):
             values = list(values)
         if values and _all_scalars(values):
             parents = tuple(values)
-            return _result(math.fsum([v.data for v in parents]), "sum", parents,
+            return _result(_fsum([v.data for v in parents]), "sum", parents,
                            (1.0,) * len(parents))
         parents = tuple(v for v in values if isinstance(v, Scalar))
-        total = math.fsum([_value(v, "Scalar.sum") for v in values])
+        total = _fsum([_value(v, "Scalar.sum") for v in values])
         return _result(total, "sum", parents or None, (1.0,) * len(parents))
 
     @staticmethod
@@ -319,6 +329,15 @@ def _all_scalars(values: Iterable[Any]) -> bool:
     return True
 
 
+def _fsum(values: list[float]) -> float:
+    """The exactly rounded sum; inf or nan where ``+`` gives them (math.fsum raises on an
+    intermediate overflow and on inf + -inf)."""
+    try:
+        return math.fsum(values)
+    except (OverflowError, ValueError):
+        return sum(values, 0.0)
+
+
 def _label(x: Any) -> str:
     return x.label() if isinstance(x, Scalar) else repr(x)
 
@@ -338,13 +357,18 @@ def _power(a: float, n: float, base: Any, exponent: Any) -> float:
                             f"(base {_label(base)}, exponent {_label(exponent)})") from None
 
 
-def _power_slope(a: float, n: float, base: Any, exponent: Any) -> float:
-    """∂(a^n)/∂a = n·a^(n-1); 0 for n = 0, and unbounded (inf) at a = 0 when 0 < n < 1."""
+def _power_slope(a: float, n: float, out: float) -> float:
+    """∂(a^n)/∂a = n·a^(n-1) given out = a^n; 0 for n = 0, and unbounded (inf) at a = 0
+    when 0 < n < 1. Where a^(n-1) overflows a float though a^n did not (a tiny base), the
+    slope is n·a^n/a, which gives ±inf as float division does, not an OverflowError."""
     if n == 0.0:
         return 0.0
     if a == 0.0 and n < 1.0:
         return math.inf
-    return n * _power(a, n - 1.0, base, exponent)
+    try:
+        return n * a ** (n - 1.0)
+    except OverflowError:
+        return n * out / a
 
 
 def _pow(base: ScalarLike, exponent: Scalar) -> Scalar:
@@ -357,6 +381,6 @@ def _pow(base: ScalarLike, exponent: Scalar) -> Scalar:
     out = _power(a, b, base, exponent)
     d_exponent = out * math.log(a) if a > 0.0 else 0.0
     if isinstance(base, Scalar):
-        d_base = _power_slope(a, b, base, exponent)
+        d_base = _power_slope(a, b, out)
         return _result(out, "**", base, d_base, exponent, d_exponent)
     return _result(out, "**", exponent, d_exponent)

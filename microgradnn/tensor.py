@@ -22,9 +22,11 @@ import numpy as np
 
 from .autodiff import Node, _creation_counter
 from .dtypes import _F64, _FLOATS, _as_array
-from .modes import AnomalyError, _modes, _non_default, is_grad_enabled
-from .tensor_ops import TensorFunctions, _index
-from .tensor_version import _watch, careful_vjp, share, versions, watch_float32
+from .modes import AnomalyError, _modes, _non_default
+from .tensor_inplace import InPlace
+from .tensor_ops import TensorFunctions
+from .tensor_torch import TorchSpellings
+from .tensor_version import _watch, careful_vjp, share, watch_float32
 
 __all__ = ["Tensor", "concatenate", "maximum", "stack", "unbroadcast", "where"]
 
@@ -91,16 +93,23 @@ def _operand(x: Any, op: str) -> Any:
         return x
     if isinstance(x, Tensor):
         return x
-    if isinstance(x, numbers.Real):  # bool, NumPy scalars, fractions
-        return float(x) if isinstance(x, bool | int) else x
+    if isinstance(x, numbers.Real):  # bool, NumPy scalars, fractions, long doubles
+        # a Python float: NumPy treats it as a weak scalar, so float32 data stays float32,
+        # and a Fraction or np.longdouble cannot turn the result into object or float128
+        return float(x)
     if isinstance(x, _ndarray | list | tuple | np.generic):
         return _as_array(x, None, f"{op}: constant operand")
+    if isinstance(x, Node):  # a Scalar: the two engines build separate graphs
+        raise TypeError(f"{op}: cannot combine a Tensor with a {type(x).__name__} "
+                        f"({x.label()}); Scalar and Tensor graphs are separate — use "
+                        "Tensors throughout (mg.Tensor(s.data) for a Scalar's value) or "
+                        "Scalars throughout")
     raise TypeError(f"{op}: unsupported operand {x!r:.60} of type {type(x).__name__}; "
                     "expected a Tensor, a real number or an array of real numbers")
 
 
 # --------------------------------------------------------------------------- Tensor
-class Tensor(TensorFunctions, Node):
+class Tensor(TensorFunctions, TorchSpellings, InPlace, Node):
     """A node holding an ndarray: ``Tensor([[1, 2]], requires_grad=True, name="W")``.
 
     float64 by default (float32 input or ``dtype=np.float32`` stays float32; ints and
@@ -143,6 +152,10 @@ class Tensor(TensorFunctions, Node):
             watch_float32()  # its gradient may need casting back to float32
 
     # -- the node protocol ------------------------------------------------------------
+    def _restored(self) -> None:
+        if self.requires_grad and self.data.dtype is not _F64:
+            watch_float32()  # as in __init__: a restored float32 leaf needs the same care
+
     def _vjp(self, grad: Any) -> Any:
         if _watch[0] > self._order:  # an in-place change since this node, or float32
             return careful_vjp(self, grad)
@@ -172,9 +185,13 @@ class Tensor(TensorFunctions, Node):
                 "of that shape)")
         return np.array(1.0, dtype=self.data.dtype).reshape(self.data.shape)
 
-    @staticmethod
-    def _own_grad(g: np.ndarray) -> np.ndarray:
-        """Leaves keep writable arrays of their own (rules may return read-only views)."""
+    def _own_grad(self, g: Any) -> np.ndarray:
+        """Leaves keep writable arrays of their own in their own dtype: rules may return
+        read-only views, NumPy a np.float64 from 0-d operands, and float64 operands a
+        float64 gradient for a float32 leaf. (A plain ndarray: PyTorch's
+        ``x.grad.zero_()`` is ``x.grad.fill(0)`` here.)"""
+        if g.__class__ is not _ndarray or g.dtype != self.data.dtype:
+            return np.array(g, dtype=self.data.dtype)
         return g if g.flags.writeable and g.flags.owndata else g.copy()
 
     def _check_gradient(self, gradient: Any) -> np.ndarray:
@@ -183,7 +200,21 @@ class Tensor(TensorFunctions, Node):
         if g.shape != self.data.shape:
             raise RuntimeError(f"backward: gradient has shape {g.shape} but the output "
                                f"{self.label()} has shape {self.data.shape}; expected the same")
-        return g
+        return g.copy()  # the caller's array stays theirs: zeroing it later changes no grad
+
+    def _hook_result(self, replaced: Any, g: Any) -> np.ndarray:
+        """A hook's gradient as an array of the gradient's shape (a Tensor gives its data)."""
+        what = f"hook on {self.label()}"
+        r = _as_array(_val(replaced), g.dtype, what)
+        if r.shape != g.shape:
+            raise RuntimeError(f"{what} returned a gradient of shape {r.shape}; expected "
+                               f"{g.shape}, the shape of the gradient it was given")
+        return r
+
+    def _check_hookable(self) -> None:
+        if not self.requires_grad:
+            raise RuntimeError(f"cannot register a hook on {self.label()}: it does not require "
+                               "grad, so no backward pass reaches it (requires_grad=True)")
 
     # -- array-like facts ---------------------------------------------------------------
     @property
@@ -263,8 +294,15 @@ class Tensor(TensorFunctions, Node):
         ])
         return f"Tensor({body}{extra})"
 
-    # comparisons give plain boolean arrays (no gradient); == stays identity (nodes are
-    # kept in sets and dicts)
+    # comparisons give plain boolean arrays (no gradient), == and != too, as in NumPy and
+    # PyTorch. Sets and dicts still find a node: they hash by identity and test identity
+    # before ==, and distinct nodes have distinct hashes.
+    def __eq__(self, other: object) -> np.ndarray:  # type: ignore[override]
+        return self.data == _val(other)
+
+    def __ne__(self, other: object) -> np.ndarray:  # type: ignore[override]
+        return self.data != _val(other)
+
     def __lt__(self, other: ArrayLike) -> np.ndarray:
         return self.data < _val(other)
 
@@ -334,45 +372,6 @@ class Tensor(TensorFunctions, Node):
     def __rmatmul__(self, other: ArrayLike) -> Tensor:
         return _matmul(other, self)
 
-    # -- in place: only on leaves that need no gradient, or with grad mode off; each change
-    # bumps the version (a backward that needs the old values then raises) --------------
-    def _inplace(self, op: str, fn: Any, other: Any) -> Tensor:
-        if not self.is_leaf:
-            raise RuntimeError(
-                f"{op}: {self.label()} is an intermediate node (output of {self.op!r}); "
-                "changing it in place would corrupt the backward pass — use x = x + y")
-        if self.requires_grad and is_grad_enabled():
-            raise RuntimeError(
-                "a leaf Variable that requires grad is being used in an in-place operation "
-                f"({op} on {self.label()}); update it inside mg.no_grad() or use x = x + y")
-        try:
-            fn(self.data, _val(_operand(other, op)))
-        except ValueError as error:
-            raise ValueError(f"{op}: {_shape(other)} does not fit into {self.label()} of "
-                             f"shape {self.shape}: {error}") from None
-        versions(self).bump()
-        return self
-
-    def __setitem__(self, index: Any, value: ArrayLike) -> None:
-        def put(x: np.ndarray, v: Any) -> None:
-            x[_index(index)] = v
-        self._inplace("__setitem__", put, value)
-
-    def __iadd__(self, other: ArrayLike) -> Tensor:
-        return self._inplace("+=", lambda x, v: np.add(x, v, out=x), other)
-
-    def __isub__(self, other: ArrayLike) -> Tensor:
-        return self._inplace("-=", lambda x, v: np.subtract(x, v, out=x), other)
-
-    def __imul__(self, other: ArrayLike) -> Tensor:
-        return self._inplace("*=", lambda x, v: np.multiply(x, v, out=x), other)
-
-    def __itruediv__(self, other: ArrayLike) -> Tensor:
-        return self._inplace("/=", lambda x, v: np.true_divide(x, v, out=x), other)
-
-    def __ipow__(self, other: ArrayLike) -> Tensor:
-        return self._inplace("**=", lambda x, v: np.power(x, v, out=x), other)
-
 
 # Imported last: the rules need Tensor and the helpers above.
 from .tensor_binary import (  # noqa: E402
@@ -384,7 +383,6 @@ from .tensor_binary import (  # noqa: E402
     _neg_rule,
     _pow,
     _pow_number_rule,
-    _shape,
     _sub_rule,
     _val,
     concatenate,

@@ -10,6 +10,7 @@ the Tensor methods (for operators) and of the functions here.
 from __future__ import annotations
 
 import functools
+import numbers
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -179,11 +180,11 @@ def _pow(a: Any, b: Any) -> Tensor:
 def _pow_rule(node: Tensor, g: Any) -> tuple:
     x, y, sa, sb, kind = node._ctx
     ga = gb = None
-    if sa is not None:
-        ga = unbroadcast(g * y * x ** (y - 1.0), sa)
-    if sb is not None:
-        log_x = np.log(np.where(x > 0, x, 1.0))  # a^b·ln a → 0 at a = 0, as PyTorch
-        gb = unbroadcast(g * node.data * log_x, sb)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if sa is not None:  # b·a^(b-1) is 0 where b = 0, even at a = 0 (0·0^-1 is not nan)
+            ga = unbroadcast(g * np.where(y == 0, 0.0, y * x ** (y - 1.0)), sa)
+        if sb is not None:  # a^b·ln a: 0 at a = 0 for b ≥ 0, −inf there for b < 0 (PyTorch)
+            gb = unbroadcast(g * np.where((x == 0) & (y >= 0), 0.0, node.data * np.log(x)), sb)
     return _grads(kind, ga, gb)
 
 
@@ -266,6 +267,9 @@ def stack(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
 def _join(tensors: Sequence[ArrayLike], axis: int, join: Any, op: str, fails: str,
           expected: str) -> tuple[list, list[np.ndarray], np.ndarray, int]:
     """The forward half shared by concatenate and stack, with one error message for both."""
+    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
+        raise TypeError(f"{op}: axis must be an int, got {axis!r}; expected the axis to join "
+                        "along (flatten first, t.reshape(-1), to join flat)")
     items = [_operand(x, op) for x in tensors]
     arrays = [np.asarray(_val(x)) for x in items]
     try:

@@ -10,7 +10,9 @@ Mixed into :class:`microgradnn.tensor.Tensor`; import Tensor from there.
 
 from __future__ import annotations
 
+import importlib
 import math
+import numbers
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +20,7 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 
 from . import stable
+from .tensor_torch import _spelled
 from .tensor_version import inputs, inputs_and_output, nothing, output, saves, view_of
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -101,51 +104,72 @@ class TensorFunctions:
         """a clipped to [min, max]; ∂/∂a = 1 where min ≤ a ≤ max, else 0 (as PyTorch)."""
         if min is None and max is None:
             raise ValueError(f"clip: give min, max or both for {self.label()}")
+        for bound, value in (("min", min), ("max", max)):
+            if value is not None and (isinstance(value, bool) or
+                                      not isinstance(value, numbers.Real)):
+                raise TypeError(f"clip: {bound} must be a number or None, got "
+                                f"{type(value).__name__}; for bounds that are Tensors use "
+                                "mg.maximum and mg.where")
         data = np.clip(self.data, min, max)
         return _unary(self, data, _clip_rule, (min, max), "clip")
 
     # -- reductions -----------------------------------------------------------------------
-    def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    def sum(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+            keepdim: bool | None = None) -> Tensor:
         """Σ a over axis; ∂/∂a_i = 1 (g repeated along the summed axes)."""
+        if dim is not None or keepdim is not None:  # PyTorch's spellings
+            axis, keepdims = _spelled(axis, keepdims, dim, keepdim, "sum")
         if axis is None and not keepdims:  # the common case: everything, to a number
             return _unary(self, self.data.sum(), _sum_rule, ((), False, 1.0), "sum")
         axes = _axes(self, axis, "sum")
         data = self.data.sum(axis=axes, keepdims=keepdims)
         return _unary(self, data, _sum_rule, (axes, keepdims, 1.0), "sum")
 
-    def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    def mean(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+             keepdim: bool | None = None) -> Tensor:
         """Σ a / n over axis; ∂/∂a_i = 1/n."""
+        axis, keepdims = _spelled(axis, keepdims, dim, keepdim, "mean")
         axes = _axes(self, axis, "mean")
         data = self.data.mean(axis=axes, keepdims=keepdims)
         n = math.prod([self.data.shape[i] for i in axes])
         return _unary(self, data, _sum_rule, (axes, keepdims, 1.0 / n if n else np.nan), "mean")
 
-    def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        """max of a over axis; ∂/∂a_i = 1/k for the k entries equal to the max, else 0."""
+    def max(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+            keepdim: bool | None = None) -> Tensor:
+        """max of a over axis; ∂/∂a_i = 1/k for the k entries equal to the max, else 0.
+        (A Tensor of the maxima also with ``dim=``; PyTorch's indices are ``argmax``.)"""
+        axis, keepdims = _spelled(axis, keepdims, dim, keepdim, "max")
         return _extremum(self, axis, keepdims, np.max, "max")
 
-    def min(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    def min(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+            keepdim: bool | None = None) -> Tensor:
         """min of a over axis; ∂/∂a_i = 1/k for the k entries equal to the min, else 0."""
+        axis, keepdims = _spelled(axis, keepdims, dim, keepdim, "min")
         return _extremum(self, axis, keepdims, np.min, "min")
 
-    def logsumexp(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    def logsumexp(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+                  keepdim: bool | None = None) -> Tensor:
         """ln Σ e^a over axis, computed as m + ln Σ e^(a-m); ∂/∂a_i = e^(a_i - out)."""
+        axis, keepdims = _spelled(axis, keepdims, dim, keepdim, "logsumexp")
         axes = _axes(self, axis, "logsumexp")
         data = _logsumexp(self.data, axes)
         if not keepdims:
             data = data.squeeze(axes)
         return _unary(self, data, _logsumexp_rule, (axes, keepdims), "logsumexp")
 
-    def softmax(self, axis: int = -1) -> Tensor:
+    def softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
         """s = e^a / Σ e^a along axis; ∂/∂a = s ⊙ (g - Σ g ⊙ s)."""
-        ax = _axis(self, axis, "softmax")
+        ax = _axis(self, _spelled(axis, False, dim, None, "softmax", -1)[0], "softmax")
+        if self.data.size == 0:  # nothing to normalise: an empty result, as NumPy/PyTorch
+            return _unary(self, self.data.copy(), _softmax_rule, ax, "softmax")
         e = np.exp(self.data - self.data.max(axis=ax, keepdims=True))
         e /= e.sum(axis=ax, keepdims=True)
         return _unary(self, e, _softmax_rule, ax, "softmax")
 
-    def log_softmax(self, axis: int = -1) -> Tensor:
+    def log_softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
         """a - logsumexp(a) along axis; ∂/∂a = g - softmax(a) Σ g."""
-        ax = _axis(self, axis, "log_softmax")
+        ax = _axis(self, _spelled(axis, False, dim, None, "log_softmax", -1)[0],
+                   "log_softmax")
         data = self.data - _logsumexp(self.data, (ax,))
         return _unary(self, data, _log_softmax_rule, ax, "log_softmax")
 
@@ -287,9 +311,11 @@ def _sum_rule(node: Tensor, g: Any) -> tuple:
 
 def _extremum(node: Any, axis: Axis, keepdims: bool, fn: Any, op: str) -> Tensor:
     axes = _axes(node, axis, op)
-    if node.data.size == 0:
-        raise ValueError(f"{op}: {node.label()} is empty (shape {node.data.shape}); "
-                         "expected at least one element")
+    shape = node.data.shape
+    empty = [i for i in axes if shape[i] == 0]
+    if empty:  # only reducing an empty axis fails; over the others the result is empty
+        raise ValueError(f"{op}: {node.label()} has no elements along axis {empty[0]} "
+                         f"(shape {shape}); expected at least one element to take the {op} of")
     data = fn(node.data, axis=axes, keepdims=keepdims)
     return _unary(node, data, _extremum_rule, (axes, keepdims), op)
 
@@ -315,7 +341,8 @@ def _logsumexp(x: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
     """ln Σ e^x over axes, keeping them: m + ln Σ e^(x-m) with m the (finite) maximum."""
     m = x.max(axis=axes, keepdims=True) if x.size else np.zeros((1,) * x.ndim)
     m = np.where(np.isfinite(m), m, 0.0)
-    return np.log(np.exp(x - m).sum(axis=axes, keepdims=True)) + m
+    with np.errstate(divide="ignore"):  # an empty sum is 0: ln 0 = −inf, as NumPy/PyTorch
+        return np.log(np.exp(x - m).sum(axis=axes, keepdims=True)) + m
 
 
 @saves(inputs_and_output)
@@ -367,4 +394,5 @@ def _getitem_rule(node: Tensor, g: Any) -> tuple:
 
 # Imported last: tensor.py imports this module first (for TensorFunctions), and the rules
 # above look up Tensor, _result and unbroadcast there only when they run.
-from . import tensor as _t  # noqa: E402
+# (By its module path: the package's attribute ``tensor`` is the factory mg.tensor.)
+_t = importlib.import_module(f"{__package__}.tensor")

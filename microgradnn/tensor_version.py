@@ -52,9 +52,19 @@ class Versions:
         if stamp > _watch[0]:
             _watch[0] = stamp
 
+    def __reduce__(self) -> tuple:
+        # the stamps are numbers of this process (see microgradnn.copying): keep the count
+        return (_restored_versions, (self.count,))
+
     def changed_after(self, order: int) -> int:
         """How many of the kept changes came after the node numbered ``order``."""
         return sum(1 for s in self.stamps if s > order)
+
+
+def _restored_versions(count: int) -> Versions:
+    vc = Versions()
+    vc.count = count
+    return vc
 
 
 def versions(t: Any) -> Versions:

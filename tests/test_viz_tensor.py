@@ -65,6 +65,11 @@ def test_large_tensors_are_summarised_by_norm_min_max():
     assert len(shown) < 20
 
 
+def _position(order, node):
+    """order.index(node) by identity: Tensor == is elementwise, as in NumPy and PyTorch."""
+    return next(i for i, n in enumerate(order) if n is node)
+
+
 def test_delta_cells_carry_their_own_colour_and_matmul_edges_are_positional():
     J, W, x, _ = layer_graph()
     J.backward()
@@ -72,13 +77,13 @@ def test_delta_cells_carry_their_own_colour_and_matmul_edges_are_positional():
     order = mg.topological_order(J)
     scale = style.DivergingScale(
         [np.max(np.abs(n.grad)) for n in order if n.grad is not None])
-    w_line = next(b for b in g.body if b.startswith(f"\tn{order.index(W)} ["))
+    w_line = next(b for b in g.body if b.startswith(f"\tn{_position(order, W)} ["))
     for v in W.grad.ravel():
         assert f'BGCOLOR="{scale.fill(v)}"' in w_line
     edges = groups(g.svg(), "edge")
-    matmul = order.index(next(n for n in order if n.op == "matmul"))
-    assert group_texts(edges[f"n{order.index(W)}->op{matmul}"]) == ["1"]
-    assert group_texts(edges[f"n{order.index(x)}->op{matmul}"]) == ["2"]
+    matmul = _position(order, next(n for n in order if n.op == "matmul"))
+    assert group_texts(edges[f"n{_position(order, W)}->op{matmul}"]) == ["1"]
+    assert group_texts(edges[f"n{_position(order, x)}->op{matmul}"]) == ["2"]
 
 
 def test_tensor_graph_source_is_deterministic():

@@ -48,6 +48,11 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module 'microgradnn.nn' has no attribute {name!r}")
 
 
+def __dir__() -> list[str]:
+    """The public names, the lazily loaded ones included."""
+    return sorted(__all__)
+
+
 _LAZY = {name: "modules" for name in ("Linear", "MLP", "Module", "ReLU", "Sequential",
                                       "Sigmoid", "Tanh")}
 _LAZY.update({"Backprop": "backprop", "Forward": "backprop", "sigmoid_gradient": "backprop",

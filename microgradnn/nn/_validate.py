@@ -36,7 +36,7 @@ def integer(value: Any, name: str, caller: str, minimum: int = 1) -> int:
 
 
 def activation(name: Any, caller: str = "Network") -> str:
-    if name not in ACTIVATIONS:
+    if not isinstance(name, str) or name not in ACTIVATIONS:  # a list is not hashable
         raise ValueError(f"{caller}: activation must be one of {sorted(ACTIVATIONS)}, "
                          f"got {name!r}")
     return str(name)
@@ -65,11 +65,7 @@ def thetas(value: Any, layer_sizes: tuple[int, ...], caller: str = "Network"
 
 def theta_matrix(value: Any, l: int, layer_sizes: tuple[int, ...], caller: str) -> np.ndarray:
     want = (layer_sizes[l], layer_sizes[l - 1] + 1)
-    try:
-        T = np.array(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"{caller}: Θ^({l}) must be a numeric matrix, got "
-                         f"{type(value).__name__}") from None
+    T = np.array(real_array(value, f"Θ^({l})", caller, "a numeric matrix"))  # a copy
     if T.shape != want:
         raise ValueError(f"{caller}: Θ^({l}) has shape {T.shape} but sizes "
                          f"{list(layer_sizes)} need {want} = s_{l + 1} × (s_{l} + 1)")
@@ -78,13 +74,26 @@ def theta_matrix(value: Any, l: int, layer_sizes: tuple[int, ...], caller: str) 
     return T
 
 
+def real_array(value: Any, arg: str, caller: str, expected: str) -> np.ndarray:
+    """``value`` as a float64 array (no copy when it is one), refusing complex numbers
+    (NumPy would drop their imaginary parts with only a warning), strings and objects."""
+    bad = f"{caller}: {arg} must be {expected} of real numbers, got {type(value).__name__}"
+    try:
+        a = np.asarray(value)
+    except (TypeError, ValueError):
+        raise ValueError(bad) from None
+    if a.dtype.kind == "c":
+        raise ValueError(f"{caller}: {arg} holds complex numbers; expected {expected} of real "
+                         "numbers")
+    try:
+        return a.astype(np.float64, copy=False)
+    except (TypeError, ValueError):
+        raise ValueError(bad) from None
+
+
 def features(X: Any, s1: int, caller: str) -> np.ndarray:
     """X as an m × s_1 float matrix (one example may be given as a vector of length s_1)."""
-    try:
-        A = np.asarray(X, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"{caller}: X must be a numeric matrix, got "
-                         f"{type(X).__name__}") from None
+    A = real_array(X, "X", caller, "a numeric matrix")
     if A.ndim == 1 and A.shape[0] == s1:
         A = A.reshape(1, s1)
     if A.ndim != 2 or A.shape[1] != s1:

@@ -110,7 +110,8 @@ class Comparison:
 
 
 def numerical_D(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float,
-                activation: str = "sigmoid", eps: float = 1e-4) -> Layers:
+                activation: str = "sigmoid", eps: float = 1e-4, *,
+                progress: bool = False) -> Layers:
     """D^(l) by central differences of J on the unrolled parameters (the course's
     computeNumericalGradient), through :func:`microgradnn.numerical_gradient`."""
     like = {l: T.shape for l, T in Theta.items()}
@@ -118,7 +119,7 @@ def numerical_D(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float,
     def J(p: np.ndarray) -> float:
         return bp.cost(roll(p, like), X, Y, lam, activation)
 
-    return roll(numerical_gradient(J, unroll(Theta), eps), like)
+    return roll(numerical_gradient(J, unroll(Theta), eps, progress=progress), like)
 
 
 def torch_autodiff(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float,
@@ -168,12 +169,14 @@ def _rows(quantity: str, ref: Layers, other: Layers, method: str, tol: float) ->
 def compare(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float = 0.0,
             activation: str = "sigmoid", *, engines: Sequence[str] | None = None,
             eps: float = 1e-4, tolerance: float = DEFAULT_TOLERANCE,
-            numerical_tolerance: float = NUMERICAL_TOLERANCE) -> Comparison:
+            numerical_tolerance: float = NUMERICAL_TOLERANCE,
+            progress: bool = False) -> Comparison:
     """Compare hand-coded δ and D with the methods in ``engines`` (default: all of
     "loop", "tensor", "scalar", "numerical" and "torch" when PyTorch is importable).
 
     A row is ok when its relative difference is below ``tolerance`` (``numerical_tolerance``
-    for central differences with step ``eps``)."""
+    for central differences with step ``eps``). ``progress=True`` shows a progress bar
+    while central differences run (two costs J per weight: minutes on a large network)."""
     from .graph import autodiff
 
     methods = [m for m in METHODS if _available(m)] if engines is None else list(engines)
@@ -192,7 +195,7 @@ def compare(Theta: Layers, X: np.ndarray, Y: np.ndarray, lam: float = 0.0,
     numerical: Layers = {}
     for method in methods:
         if method == "numerical":
-            numerical = numerical_D(Theta, X, Y, lam, activation, eps)
+            numerical = numerical_D(Theta, X, Y, lam, activation, eps, progress=progress)
             # the course's single number: norm(numgrad − grad)/norm(numgrad + grad), unrolled
             num, ref = unroll(numerical), reference.unrolled_grad()
             whole = float(np.linalg.norm(num + ref)) or 1.0

@@ -48,7 +48,8 @@ CHECK_TOLERANCE = 1e-9  # the course's bar: norm(numgrad − grad)/norm(numgrad 
 
 
 def check_gradients(lam: float = 0.0, *, sizes: Sequence[int] = (3, 5, 3), m: int = 5,
-                    engines: Sequence[str] = CHECK_ENGINES) -> Comparison:
+                    engines: Sequence[str] = CHECK_ENGINES, progress: bool = False
+                    ) -> Comparison:
     """The course's gradient check (checkNNGradients): by default sizes 3-5-3, m = 5.
 
     Θ^(l) = debug_weights(s_{l+1}, s_l); X = debug_weights(m, s_1 − 1) (m × s_1);
@@ -58,9 +59,11 @@ def check_gradients(lam: float = 0.0, *, sizes: Sequence[int] = (3, 5, 3), m: in
     course's number norm(numgrad − grad)/norm(numgrad + grad), which must be below 1e-9
     (``cmp.ok`` holds every row to that). PyTorch is left out by default (importing it
     takes longer than the check); pass ``engines=(..., "torch")`` to include it.
+    ``progress=True`` shows a progress bar while central differences run.
     """
     m = integer(m, "m", "check_gradients")
     net = Network(sizes, init="debug")
     X = debug_weights(m, net.sizes[0] - 1)
     y = np.arange(1, m + 1) % max(net.K, 2)  # 1 + mod(1:m, K) in 1-based labels
-    return net.compare(X, y, lam, engines=engines, numerical_tolerance=CHECK_TOLERANCE)
+    return net.compare(X, y, lam, engines=engines, numerical_tolerance=CHECK_TOLERANCE,
+                       progress=progress)

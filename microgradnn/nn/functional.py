@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..tensor import Tensor, where
 from ._validate import as_numbers, one_hot
 
 __all__ = [
@@ -87,7 +87,9 @@ def cross_entropy(input: Tensor, target: Any, reduction: str = "mean") -> Tensor
     t = target.data if isinstance(target, Tensor) else target
     # class indices (y = k becomes the unit vector e_k) or probabilities
     Y = one_hot(t, K, fn, "target") if np.shape(t) == (m,) else _target(t, (m, K), fn)
-    per_example = -(z.log_softmax(axis=1) * Y).sum(axis=1)
+    # only the classes with weight enter: a logit of −inf where y = 0 must add 0, not −inf·0
+    picked = where(Y != 0.0, z.log_softmax(axis=1), 0.0)
+    per_example = -(picked * Y).sum(axis=1)
     return _reduce(per_example, reduction, fn)
 
 

@@ -157,24 +157,27 @@ class Network:
         ``sg.z[l][j-1].grad`` is δ_j^(l)."""
         from . import graph
 
-        y = check.one_example_y(y, self.K)  # a class index or a 0/1 row, as one row
-        Theta, A, Y, _ = self._data(x, y, 0.0, "Network.scalar_graph")
-        if A.shape[0] != 1:
+        A = check.features(x, self.sizes[0], "Network.scalar_graph")
+        if A.shape[0] != 1:  # before y, which is then read as one example's label
             raise ValueError(f"Network.scalar_graph: x has {A.shape[0]} rows; expected one "
                              f"example of {self.sizes[0]} features")
+        y = check.one_example_y(y, self.K)  # a class index or a 0/1 row, as one row
+        Theta, A, Y, _ = self._data(A, y, 0.0, "Network.scalar_graph")
         return graph.scalar_graph(Theta, A[0], Y[0], self.activation)
 
     def compare(self, X: Any, y: Any, lam: float = 0.0, *, engines: Any = None,
-                eps: float = 1e-4, **tolerances: float) -> Comparison:
+                eps: float = 1e-4, progress: bool = False, **tolerances: float
+                ) -> Comparison:
         """Hand-coded δ and D beside the tensor engine, the scalar engine, central
         differences and PyTorch (when importable): per layer max |difference| and the
         relative difference. ``.ok``, ``.rows``, ``str()`` and ``.to_markdown()``.
-        ``tolerance=`` and ``numerical_tolerance=`` set what counts as agreement."""
+        ``tolerance=`` and ``numerical_tolerance=`` set what counts as agreement;
+        ``progress=True`` shows a progress bar while central differences run."""
         from .compare import compare
 
         Theta, A, Y, lam = self._data(X, y, lam, "Network.compare")
         return compare(Theta, A, Y, lam, self.activation, engines=engines, eps=eps,
-                       **tolerances)
+                       progress=progress, **tolerances)
 
     # -- unrolled parameters (the course's nn_params) ----------------------------------------
     def unroll(self, order: str = "C") -> np.ndarray:

@@ -131,7 +131,9 @@ def _minibatch(net: Network, X: np.ndarray, Y: np.ndarray, lam: float, method: s
 
     batch_size = integer(options.pop("batch_size", 32), "batch_size", "Network.fit")
     rng = np.random.default_rng(options.pop("seed", None))
-    params = {l: Tensor(T, requires_grad=True, name=f"Θ^({l})") for l, T in net.theta.items()}
+    # copies: the steps change them in place, and net.theta may hold the caller's arrays
+    params = {l: Tensor(T.copy(), requires_grad=True, name=f"Θ^({l})")
+              for l, T in net.theta.items()}
     if method == "sgd":
         opt: optim.Optimizer = optim.SGD(params.values(), lr=options.pop("lr", 0.1),
                                          momentum=options.pop("momentum", 0.9))
