@@ -13,21 +13,23 @@ if TYPE_CHECKING:  # at run time every name loads on first use (see __getattr__)
     from .backprop import Backprop, Forward, sigmoid_gradient
     from .compare import Comparison
     from .course import check_gradients, lecture_network
+    from .grader import GradeReport, grade
     from .graph import ScalarGraph
     from .init import debug_weights, random_weights
     from .network import Network
-    from .grader import GradeReport, grade
     from .train import History
 
 __all__ = [
     "Backprop",
     "Comparison",
     "Forward",
+    "GradeReport",
     "History",
     "Network",
     "ScalarGraph",
     "check_gradients",
     "debug_weights",
+    "grade",
     "lecture_network",
     "random_weights",
     "sigmoid_gradient",
