@@ -20,6 +20,7 @@ Modules, each importing only those above it: ``style`` (fonts, numbers, colours)
 from __future__ import annotations
 
 from .beamer import network_beamer
+from .grade import draw_grade
 from .graph import draw_graph
 from .network import draw_network
 from .render import Drawing, GraphvizNotFound
@@ -30,6 +31,7 @@ __all__ = [
     "Drawing",
     "GraphvizNotFound",
     "backward_steps",
+    "draw_grade",
     "draw_graph",
     "draw_network",
     "network_beamer",

@@ -17,14 +17,32 @@ import dataclasses
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from . import latex
 from .tikz import Layout, check_size, document, edge_commands, layout, node_command, wrap
 from .tikz_labels import OP_MATH, Label, NetworkLabels, delta_lines
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .steps import BackwardSteps
+
+class BackwardSteps(Protocol):
+    """What the slides read from :class:`~microgradnn.viz.steps.BackwardSteps` (steps.py
+    imports this module, so the type is described here rather than imported)."""
+
+    @property
+    def root(self) -> Any: ...
+
+    @property
+    def order(self) -> Sequence[Any]: ...
+
+    @property
+    def grads(self) -> Sequence[Any]: ...
+
+    @property
+    def options(self) -> dict[str, Any]: ...
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, k: int) -> Any: ...
 
 __all__ = ["BEAMER_CLASS", "network_beamer", "steps_beamer"]
 
@@ -102,7 +120,7 @@ def step_caption(steps: BackwardSteps, k: int) -> str:
     i = n - k
     node = steps.order[i]
     x = _name(node)
-    value = _value(steps.grads[i], p)  # type: ignore[arg-type]
+    value = _value(steps.grads[i], p)
     if k == 1:
         return head + f"the seed, $\\delta({x}) = \\partial {x}/\\partial {x} = {value}$."
     index = {m: j for j, m in enumerate(steps.order)}
@@ -111,7 +129,7 @@ def step_caption(steps: BackwardSteps, k: int) -> str:
         for parent in user.parents:
             if index[parent] == i:
                 u = _name(user)
-                d = _value(steps.grads[index[user]], p)  # type: ignore[arg-type]
+                d = _value(steps.grads[index[user]], p)
                 terms.append((rf"\delta({u})\,\frac{{\partial {u}}}{{\partial {x}}}",
                                rf"{d}\cdot\frac{{\partial {u}}}{{\partial {x}}}"))
     symbolic = " + ".join(t[0] for t in terms)

@@ -13,22 +13,27 @@ from __future__ import annotations
 
 import html
 import os
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import graphviz
 
 from . import style
+from .dot import (
+    DEFAULT_DPI,
+    DOT_TIMEOUT,
+    INSTALL_HELP,
+    GraphvizNotFound,
+    LayoutTimeout,
+    check_dpi,
+    run_dot,
+)
 
 __all__ = ["DEFAULT_DPI", "DOT_TIMEOUT", "FORMATS", "Drawing", "GraphvizNotFound",
            "LayoutTimeout", "new_drawing", "run_dot"]
 
 DEFAULT_FORMAT = "svg"
-DEFAULT_DPI = 192.0  # PNG/JPG pixels per inch: twice Graphviz's 96, sharp on a slide
-DOT_TIMEOUT = 60.0  # seconds one `dot` run may take before LayoutTimeout
-BITMAPS = frozenset({"png", "jpg"})
+DEFAULT_FORMAT = "svg"
 
 # file suffix -> Graphviz output format
 FORMATS = {
@@ -41,65 +46,6 @@ FORMATS = {
     ".jpeg": "jpg",
     ".tex": "tex",  # a standalone LaTeX/TikZ document, see to_tikz
 }
-
-INSTALL_HELP = (
-    "Graphviz's `dot` executable was not found on PATH, so this drawing cannot be rendered "
-    "(its DOT text is still available as `.source`). Install Graphviz with one of:\n"
-    "    sudo apt-get install graphviz            # Debian, Ubuntu\n"
-    "    brew install graphviz                    # macOS\n"
-    "    conda install -c conda-forge graphviz    # conda\n"
-    "then check that `dot -V` works in the same environment (the Python package `graphviz` "
-    "alone is not enough)."
-)
-
-
-class GraphvizNotFound(graphviz.ExecutableNotFound):
-    """Rendering needs Graphviz's ``dot`` executable and it is not on PATH."""
-
-    def __init__(self, args: Any = None) -> None:
-        RuntimeError.__init__(self, INSTALL_HELP)
-
-
-class LayoutTimeout(RuntimeError):
-    """Graphviz's ``dot`` did not finish within the drawing's timeout."""
-
-
-def _check_dpi(dpi: object) -> float:
-    if isinstance(dpi, bool) or not isinstance(dpi, (int, float)) or not 10 <= dpi <= 1200:
-        raise ValueError(f"render: dpi must be a number in 10..1200 (pixels per inch), "
-                         f"got {dpi!r}")
-    return float(dpi)
-
-
-def run_dot(source: str, fmt: str, *, timeout: float | None = DOT_TIMEOUT,
-            dpi: float = DEFAULT_DPI) -> bytes:
-    """``dot -T<fmt>`` on ``source``; the output as bytes. Bitmaps get ``-Gdpi=<dpi>``.
-
-    Raises :class:`GraphvizNotFound` without ``dot`` and :class:`LayoutTimeout` when the
-    layout takes longer than ``timeout`` seconds (``None``: wait as long as it takes)."""
-    exe = shutil.which("dot")
-    if exe is None:
-        raise GraphvizNotFound()
-    args = [exe, f"-T{fmt}"]
-    if fmt in BITMAPS:
-        args.append(f"-Gdpi={_check_dpi(dpi):g}")
-    try:
-        done = subprocess.run(args, input=source.encode("utf-8"), capture_output=True,
-                              timeout=timeout, check=False)
-    except subprocess.TimeoutExpired:
-        nodes = source.count(" [label=")
-        raise LayoutTimeout(
-            f"Graphviz's dot did not lay out this drawing (about {nodes:,} nodes) within "
-            f"{timeout:g} s, so it was stopped. Draw less: a network's Scalar graph with "
-            "collapse='layer' (one node per layer), a network built with the Tensor engine "
-            "(one node per matrix), or a smaller expression; or set the drawing's timeout "
-            "(drawing.timeout = None waits as long as it takes).") from None
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise RuntimeError(f"dot -T{fmt} failed (exit {done.returncode}): "
-                           f"{message[-1] if message else 'no message'}")
-    return done.stdout
-
 
 def new_drawing(rankdir: str, name: str = "computation_graph") -> Drawing:
     """An empty drawing with the house style and bounded layout searches."""
@@ -150,7 +96,7 @@ class Drawing(graphviz.Digraph):
         unless set); ``directory``, ``view``, ``cleanup`` (default False) and the rest mean
         what they mean there.
         """
-        resolution = self.dpi if dpi is None else _check_dpi(dpi)
+        resolution = self.dpi if dpi is None else check_dpi(dpi)
         if outfile is None:
             if view or kwargs:  # graphviz's own machinery (it opens a viewer)
                 return self._call(super().render, filename, directory=directory, view=view,

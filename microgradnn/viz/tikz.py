@@ -13,17 +13,22 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from . import latex
+from .dot import DOT_TIMEOUT, run_dot
 from .tikz_labels import Label
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .render import Drawing
+
+class Drawing(Protocol):
+    """What a picture is made from: the DOT source and ``dot``'s time limit (a
+    :class:`~microgradnn.viz.render.Drawing` has both, and its ``labels``)."""
+
+    source: str
+    timeout: float | None
 
 __all__ = ["PREAMBLE", "Layout", "document", "layout", "picture", "to_tikz", "write"]
 
@@ -77,18 +82,10 @@ def _point(text: str) -> tuple[float, float]:
     return float(x), float(y)
 
 
-def layout(source: str) -> Layout:
-    """Run ``dot -Tjson0`` on ``source`` and read back positions and splines."""
-    from .render import GraphvizNotFound
-
-    try:
-        done = subprocess.run(["dot", "-Tjson0"], input=source, capture_output=True,
-                              text=True, check=False)
-    except FileNotFoundError:
-        raise GraphvizNotFound() from None
-    if done.returncode != 0:
-        raise RuntimeError(f"to_tikz: dot could not lay out the drawing: {done.stderr.strip()}")
-    data = json.loads(done.stdout)
+def layout(source: str, timeout: float | None = DOT_TIMEOUT) -> Layout:
+    """Run ``dot -Tjson0`` on ``source`` (with the drawing's timeout) and read back
+    positions and splines."""
+    data = json.loads(run_dot(source, "json0", timeout=timeout))
     x0, y0, x1, y1 = (float(v) for v in data["bb"].split(","))
     objects = data.get("objects", [])
     names = {o["_gvid"]: o["name"] for o in objects}
@@ -200,7 +197,7 @@ def picture(drawing: Drawing, where: Layout | None = None) -> str:
         raise ValueError("to_tikz: this drawing has no TikZ form; TikZ comes for draw_graph "
                          "(without collapse), draw_network and backward_steps frames; render "
                          "it as .svg or .pdf instead")
-    where = where or layout(drawing.source)
+    where = where or layout(drawing.source, drawing.timeout)
     check_size(where)
     lines = edge_commands(where.edges, labels.edge)
     for shape in where.nodes:

@@ -20,7 +20,7 @@ from .labels import SMALL, colour_value, is_array
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..autodiff import Node
-    from .network import Example
+    from .example import Example
 
 __all__ = ["GraphLabels", "Label", "NetworkLabels", "legend"]
 

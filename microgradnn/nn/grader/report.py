@@ -23,7 +23,6 @@ from .localise import Localisation, describe
 __all__ = ["WIDTH", "GradeReport"]
 
 WIDTH = 100
-WRONG_INK = "#d62728"
 
 
 @dataclass
@@ -118,44 +117,18 @@ class GradeReport:
         """The lecture's network picture for a one-example case (``case`` by name; by default
         the one the δ's were read back from): each unit shows the learner's δ_j^(l), read
         from their gradient's bias column; wrong units and the edges into them are red, with
-        autodiff's δ beside them. Needs a case that ran."""
-        from ...viz import draw_network
-        from .learner_net import LearnerNetwork
+        autodiff's δ beside them. Drawn by :func:`microgradnn.viz.draw_grade`.
 
-        result = self._single(case)
-        D = result.D or {}
-        learner = {l + 1: D[l][:, 0] for l in D}
-        net = LearnerNetwork(result.case.theta, learner)
-        c = result.case
-        g = draw_network(net, c.X[0], c.labels[0] if c.K > 1 else c.Y[0])
-        ref = c.reference.delta
-        note = (f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10">δ on each unit: yours, read back '
-                f'from your gradient (∂J/∂Θ^(l)_i0 = δ_i^(l+1)); <FONT COLOR="{WRONG_INK}">red: '
-                f'differs from autodiff</FONT> (case {c.name})</FONT></TD></TR>')
-        for k, line in enumerate(g.body):  # one more row in the caption's table
-            if line.lstrip().startswith(("label=<<TABLE", "fontsize=12 label=<<TABLE")):
-                head, _, tail = line.rpartition("</TABLE>>")
-                g.body[k] = f"{head}{note}</TABLE>>{tail}"
-        wrong = {(l, j) for l, d in learner.items() for j in range(1, d.shape[0] + 1)
-                 if abs(d[j - 1] - ref[l][0, j - 1]) > 1e-7 * max(1.0, abs(ref[l][0, j - 1]))}
-        for k, line in enumerate(g.body):
-            head = line.strip().split(" [", 1)[0]
-            target = head.split(" -> ")[-1] if " -> " in head else head
-            unit = tuple(int(v) for v in target[1:].split("_")) if target.startswith("u") \
-                and "_" in target else None
-            if unit not in wrong or not line.rstrip().endswith("]"):
-                continue
-            end = line.rstrip()[:-1]
-            if " -> " in head:  # an edge into a wrong unit
-                g.body[k] = f'{end} color="{WRONG_INK}"]\n'
-            else:
-                l, j = unit
-                want = float(ref[l][0, j - 1])
-                note = (f'<TABLE BORDER="0" CELLPADDING="1" BGCOLOR="white"><TR><TD><FONT '
-                        f'COLOR="{WRONG_INK}" POINT-SIZE="10">autodiff δ = {want:.4g}</FONT>'
-                        '</TD></TR></TABLE>')
-                g.body[k] = f'{end} color="{WRONG_INK}" penwidth="3" xlabel=<{note}>]\n'
-        return g
+        The one import from nn up into viz: the contract gives the report a ``draw()``,
+        and the picture itself belongs to viz (import-linter's contract names this edge)."""
+        from ...viz.grade import draw_grade
+
+        return draw_grade(self, case)
+
+    def single_case(self, name: str | None = None) -> CaseResult:
+        """The one-example case the picture shows: ``name``, or the one the δ's were read
+        back from; ValueError naming the cases there are when none ran."""
+        return self._single(name)
 
     def _single(self, name: str | None) -> CaseResult:
         pool = [r for r in self.cases if r.case.single and r.D is not None]
