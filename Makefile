@@ -36,3 +36,12 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache site
+
+# Mutation testing of the core, Scalar, Tensor and backprop.py (slow: not part of `make test`
+# or CI). Config in pyproject.toml [tool.mutmut]; scores and equivalent survivors in
+# docs/mutation-testing.md. One worker: the machine's cores are shared.
+.PHONY: mutation
+mutation: $(STAMP)
+	$(PY) -m pip install --quiet "mutmut>=3.8,<4"
+	OMP_NUM_THREADS=1 $(VENV)/bin/mutmut run --max-children 1
+	$(PY) scripts/mutation_scores.py
