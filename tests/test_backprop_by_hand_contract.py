@@ -125,3 +125,15 @@ def test_repr_lists_the_shapes() -> None:
     r = bp.backprop_vectorised(THETA, X, Y)
     assert repr(r) == (f"Backprop(method='vectorised', cost={r.cost:.6g}; "
                        "δ^(2): 2×1, δ^(3): 2×1; D^(1): 1×2, D^(2): 1×2)")
+
+
+def test_defaults_are_the_sigmoid_and_no_regularisation() -> None:
+    want = by_hand("sigmoid", 0.0)
+    assert bp.cost(THETA, X, Y) == pytest.approx(want["J"], rel=1e-13)
+    for method in (bp.backprop_loop, bp.backprop_vectorised):
+        got = method(THETA, X, Y)
+        assert got.cost == pytest.approx(want["J"], rel=1e-13)
+        assert np.allclose(got.grad[1], want["D"][1], rtol=1e-13, atol=0)
+    assert np.allclose(bp._gradient(THETA, X, Y)[2], want["D"][2], rtol=1e-13, atol=0)
+    assert np.allclose(bp.forward(THETA, X).units[2], 1 / (1 + np.exp(-bp.forward(
+        THETA, X).z[2])), rtol=1e-15)

@@ -240,3 +240,36 @@ def test_modes_restore_after_an_exception_and_nest() -> None:
     with pytest.raises(ValueError):
         fails()
     assert mg.is_grad_enabled() and (x * x).parents == (x, x)
+
+
+def test_functional_grad_returns_what_leaf_hooks_make_and_none_for_strangers() -> None:
+    x = mg.Scalar(2.0, name="x")
+    x.register_hook(lambda g: g * 10.0)
+    out = x * 3.0
+    assert mg.grad(out, [x]) == (30.0,)  # the hook's gradient, as backward() would store
+    stranger = mg.Scalar(1.0, name="s")
+    (stranger * 2.0).backward()  # it holds a grad from an unrelated pass
+    assert mg.grad(out, [stranger], allow_unused=True) == (None,)
+    assert stranger.grad == 2.0
+
+
+def test_the_mode_counter_counts_what_is_out_of_the_default_modes() -> None:
+    """Ops consult the thread-local modes only while this counter is non-zero, so it must
+    come back to where it was after every switch, and rise while a mode is on."""
+    from microgradnn.modes import _non_default
+
+    base = _non_default[0]
+    with mg.no_grad():
+        assert _non_default[0] == base + 1
+        with mg.detect_anomaly():
+            assert _non_default[0] == base + 1
+        with mg.enable_grad():
+            assert _non_default[0] == base
+        assert _non_default[0] == base + 1
+    assert _non_default[0] == base
+    with mg.detect_anomaly():
+        assert _non_default[0] == base + 1
+    mg.set_grad_enabled(False)
+    assert _non_default[0] == base + 1
+    mg.set_grad_enabled(True)
+    assert _non_default[0] == base

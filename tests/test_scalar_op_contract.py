@@ -322,3 +322,15 @@ def test_anomaly_forward_message_lists_the_inputs() -> None:
             mg.Scalar.dot([a], [b])
         assert str(info.value) == "forward of 'dot' produced inf from inputs (a, b)"
         assert (a * 0.5).data == 5e307  # finite values pass
+
+
+def test_reflected_ops_record_their_op_and_name_it_in_errors() -> None:
+    x = mg.Scalar(2.0)
+    assert (5.0 - x).op == "-" and (4.0 / x).op == "/" and (1.0 + x).op == "+"
+    assert (3.0 * x).op == "*" and (2.0**x).op == "**"
+    for make, op in [(lambda: "a" - x, "-"), (lambda: "a" / x, "/"), (lambda: "a" + x, "+"),
+                     (lambda: "a" * x, "*"), (lambda: "a" ** x, "**")]:
+        with pytest.raises(TypeError) as info:
+            make()
+        assert str(info.value) == (f"{op}: unsupported operand 'a' of type str; "
+                                   "expected a Scalar or a real number")

@@ -538,3 +538,82 @@ def test_anomaly_forward_messages_say_where_the_non_finite_value_came_from() -> 
         assert message(info) == ("forward of 'where' produced a non-finite value (nan or inf) "
                                  "from inputs (constants); none of them is a Tensor")
         assert x.exp().data.tolist() == [1.0, np.e]
+
+
+# --------------------------------------------------------------------------- op names
+OP_NAMES = {
+    "+": lambda t: 1.0 + t, "-": lambda t: 1.0 - t, "*": lambda t: 2.0 * t,
+    "/": lambda t: 1.0 / t, "**": lambda t: t**3, "neg": lambda t: -t,
+    "matmul": lambda t: t @ t, "exp": lambda t: t.exp(), "log": lambda t: t.log(),
+    "sqrt": lambda t: t.sqrt(), "tanh": lambda t: t.tanh(), "sigmoid": lambda t: t.sigmoid(),
+    "relu": lambda t: t.relu(), "softplus": lambda t: t.softplus(), "abs": lambda t: t.abs(),
+    "clip": lambda t: t.clip(0.0, 1.0), "sum": lambda t: t.sum(), "mean": lambda t: t.mean(),
+    "max": lambda t: t.max(), "min": lambda t: t.min(),
+    "logsumexp": lambda t: t.logsumexp(), "softmax": lambda t: t.softmax(),
+    "log_softmax": lambda t: t.log_softmax(), "reshape": lambda t: t.reshape(2, 1),
+    "transpose": lambda t: t.T, "index": lambda t: t[0],
+    "concatenate": lambda t: mg.concatenate([t, t]), "stack": lambda t: mg.stack([t, t]),
+    "where": lambda t: mg.where(np.array([True, False]), t, 0.0),
+    "maximum": lambda t: mg.maximum(t, 1.5),
+}
+
+
+@pytest.mark.parametrize("op", sorted(OP_NAMES))
+def test_every_node_records_the_name_of_its_op(op: str) -> None:
+    """The op name is what drawings, repr and error messages show for a node."""
+    t = T([1.0, 2.0])
+    out = OP_NAMES[op](t)
+    assert out.op == op and out.parents[0] is t
+    assert out.label() == f"<{op}>"
+
+
+@pytest.mark.parametrize(("make", "op"), [
+    (lambda t: "a" + t, "+"), (lambda t: "a" - t, "-"), (lambda t: "a" / t, "/"),
+    (lambda t: "a" * t, "*"), (lambda t: t ** "a", "**"), (lambda t: t @ "a", "matmul"),
+    (lambda t: mg.where(np.array([True]), "a", t), "where"),
+    (lambda t: mg.stack([t, "a"]), "stack"), (lambda t: mg.concatenate(["a", t]), "concatenate"),
+])
+def test_an_unsupported_operand_is_named_with_the_op(make, op: str) -> None:
+    with pytest.raises(TypeError) as info:
+        make(T([1.0]))
+    assert message(info) == (f"{op}: unsupported operand 'a' of type str; expected a Tensor, "
+                             "a real number or an array of real numbers")
+
+
+def test_axis_errors_name_the_op_that_was_given_the_axis() -> None:
+    x = mg.Tensor(np.ones((2, 2)), name="x")
+    for op in ("sum", "mean", "max", "min", "logsumexp"):
+        with pytest.raises(ValueError, match=rf"^{op}: axis 3 is not valid for x of shape"):
+            getattr(x, op)(axis=3)
+    for op in ("softmax", "log_softmax"):
+        with pytest.raises(ValueError, match=rf"^{op}: axis 3 is not valid for x of shape"):
+            getattr(x, op)(axis=3)
+
+
+def test_stable_forms_on_rows_of_very_different_scale() -> None:
+    z = T([[0.0, 0.0], [1000.0, 1000.0]])
+    assert z.softmax(axis=1).data.tolist() == [[0.5, 0.5], [0.5, 0.5]]
+    assert np.allclose(z.log_softmax(axis=1).data, -np.log(2.0), rtol=1e-15)
+    lse = z.logsumexp(axis=1)
+    assert np.allclose(lse.data, [np.log(2.0), 1000.0 + np.log(2.0)], rtol=1e-15)
+    empty = T(np.zeros((0, 3)))
+    with np.errstate(divide="ignore"):
+        e = empty.logsumexp(axis=0)
+    assert e.data.tolist() == [-np.inf] * 3  # log of an empty sum
+    with np.errstate(invalid="ignore"), pytest.warns(RuntimeWarning):
+        m = empty.mean(axis=0)
+    assert np.isnan(m.data).all() and m.shape == (3,)
+    m.backward(gradient=np.ones(3))
+    assert empty.grad.shape == (0, 3)
+    assert T([[1.0, 2.0]]).mean().shape == ()
+
+
+def test_inner_dimension_message_reads_the_last_axis() -> None:
+    with pytest.raises(ValueError) as info:
+        mg.Tensor(np.ones((2, 4, 3)), name="a") @ mg.Tensor(np.ones((5, 2)), name="b")
+    assert message(info) == ("matmul: (2, 4, 3) @ (5, 2) — inner dimensions 3 and 5 differ "
+                             "(a @ b)")
+    with pytest.raises(ValueError) as info:
+        mg.where(np.ones(2, dtype=bool), mg.Tensor([1.0, 2.0, 3.0], name="p"),
+                 mg.Tensor(np.ones(4), name="q"))
+    assert message(info) == "where: condition (2,), (3,) (p) and (4,) (q) do not broadcast"
