@@ -617,3 +617,9 @@ def test_inner_dimension_message_reads_the_last_axis() -> None:
         mg.where(np.ones(2, dtype=bool), mg.Tensor([1.0, 2.0, 3.0], name="p"),
                  mg.Tensor(np.ones(4), name="q"))
     assert message(info) == "where: condition (2,), (3,) (p) and (4,) (q) do not broadcast"
+
+
+def test_joins_default_to_the_first_axis() -> None:
+    a, b = T([[1.0, 2.0]]), T([[3.0, 4.0]])
+    assert mg.concatenate([a, b]).data.tolist() == [[1.0, 2.0], [3.0, 4.0]]
+    assert mg.stack([a, b]).shape == (2, 1, 2)
