@@ -334,3 +334,11 @@ def test_reflected_ops_record_their_op_and_name_it_in_errors() -> None:
             make()
         assert str(info.value) == (f"{op}: unsupported operand 'a' of type str; "
                                    "expected a Scalar or a real number")
+
+
+@pytest.mark.xfail(strict=True, reason="issue 13 item 5: Scalar.sum leaks math.fsum's "
+                   "OverflowError where + gives inf")
+def test_sum_overflows_to_inf_as_addition_does() -> None:
+    a, b = mg.Scalar(1e308), mg.Scalar(1e308)
+    assert (a + b).data == math.inf
+    assert mg.Scalar.sum([a, b]).data == math.inf
