@@ -5,6 +5,9 @@ Numbers are worked out by hand (or by PyTorch's documented rule) in each test.""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -623,3 +626,39 @@ def test_joins_default_to_the_first_axis() -> None:
     a, b = T([[1.0, 2.0]]), T([[3.0, 4.0]])
     assert mg.concatenate([a, b]).data.tolist() == [[1.0, 2.0], [3.0, 4.0]]
     assert mg.stack([a, b]).shape == (2, 1, 2)
+
+
+def test_versions_name_the_last_kept_change_before_the_node() -> None:
+    y = T([1.0, 2.0], name="y")
+    with mg.no_grad():
+        y += 0.0  # version 1, before the node below exists
+    out = (y * y).sum()
+    with mg.no_grad():
+        for _ in range(39):  # 39 more: more than the counter keeps stamps of
+            y += 0.0
+    with pytest.raises(RuntimeError) as info:
+        out.backward()
+    assert "is at version 40; expected version 8 or lower instead" in message(info)
+
+
+FRESH = """
+import microgradnn as mg
+x = mg.Tensor([1.0, 2.0], requires_grad=True)
+with mg.no_grad():
+    print(len((x * x).parents))
+out = (x * x).sum()
+with mg.no_grad():
+    x += 1.0
+try:
+    out.backward()
+except RuntimeError as error:
+    print("raised", "is at version 1; expected version 0" in str(error))
+"""
+
+
+def test_in_a_fresh_process_modes_and_versions_work_from_the_first_op() -> None:
+    """Grad mode and the version check both take a fast path decided by process-wide state
+    (no thread out of the default modes, no float32 leaf yet); a new process starts on it."""
+    done = subprocess.run([sys.executable, "-c", FRESH], capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.stdout.split() == ["0", "raised", "True"], done.stderr
