@@ -3,9 +3,10 @@
     python scripts/mutation_scores.py            # the table, then every mutant not killed
     python scripts/mutation_scores.py --markdown # the table as Markdown, for the docs
 
-Reads mutmut 3's result files (mutants/<module>.py.meta). The score is killed / (killed +
-survived + no tests + timeout + suspicious): every mutant not killed counts against it, the
+Reads mutmut 3's result files (mutants/<module>.py.meta). The score is killed / checked:
+every checked mutant not killed (survived, no tests, timeout) counts against it, the
 equivalent ones too (docs/mutation-testing.md lists those and why they are equivalent).
+Mutants a stopped run never reached are counted apart, as "not checked".
 """
 
 from __future__ import annotations
@@ -41,17 +42,21 @@ def main(argv: list[str]) -> None:
         for module in modules:
             codes = load(module)
             killed = sum(1 for c in codes.values() if c in KILLED)
-            rows.append((group, module, killed, len(codes)))
+            unchecked = sum(1 for c in codes.values() if c is None)
+            rows.append((group, module, killed, len(codes) - unchecked, unchecked))
             open_mutants += [(name, STATUS.get(c, "suspicious")) for name, c in codes.items()
-                             if c not in KILLED]
+                             if c not in KILLED and c is not None]
     if markdown:
-        print("| part | module | killed | mutants | score |")
-        print("|---|---|---:|---:|---:|")
-        for group, module, killed, total in rows:
-            print(f"| {group} | `{module}` | {killed} | {total} | {killed / total:.1%} |")
+        print("| part | module | killed | checked | score | not checked |")
+        print("|---|---|---:|---:|---:|---:|")
+        for group, module, killed, checked, unchecked in rows:
+            score = f"{killed / checked:.1%}" if checked else "—"
+            print(f"| {group} | `{module}` | {killed} | {checked} | {score} | {unchecked} |")
     else:
-        for group, module, killed, total in rows:
-            print(f"{group:20} {module:34} {killed:5}/{total:<5} {killed / total:7.1%}")
+        for group, module, killed, checked, unchecked in rows:
+            score = f"{killed / checked:.1%}" if checked else "—"
+            print(f"{group:20} {module:34} {killed:5}/{checked:<5} {score:>7}"
+                  f"   ({unchecked} not checked)")
         for name, status in sorted(open_mutants):
             print(f"    {status:10} {name}")
 
