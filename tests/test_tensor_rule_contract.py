@@ -734,3 +734,30 @@ def test_division_saves_only_what_its_gradients_read() -> None:
     a.zero_grad()
     q.sum().backward()
     assert a.grad.tolist() == [0.5, 0.25]
+
+
+def test_results_require_grad_only_when_an_operand_does() -> None:
+    A, B = np.ones((2, 2)), np.ones((2, 2))
+    assert not (mg.Tensor(A) @ mg.Tensor(B)).requires_grad
+    assert (T(A) @ mg.Tensor(B)).requires_grad and (mg.Tensor(A) @ T(B)).requires_grad
+    assert not mg.Tensor(A).sum(axis=0).requires_grad
+    assert T(A).sum(axis=0).op == "sum" and T(A).sum(axis=0, keepdims=True).op == "sum"
+
+
+def test_a_constant_over_a_tensor_on_the_checked_path() -> None:
+    b = T([2.0, 4.0])
+    out = (np.array([8.0, 8.0]) / b).sum()
+    other = mg.Tensor([0.0])
+    other += 1.0  # a change newer than the node: its backward takes the checked path
+    out.backward()
+    assert b.grad.tolist() == [-2.0, -0.5]
+
+
+def test_a_tensor_as_an_index_is_refused_with_the_whole_explanation() -> None:
+    x = mg.Tensor([1.0, 2.0])
+    with pytest.raises(TypeError) as info:
+        x[mg.Tensor([1.0, 0.0], name="m")]
+    assert message(info) == (
+        "index: m is a Tensor, which always holds floats (bools become 1.0/0.0, so a mask "
+        "would pick positions 1 and 0); index with a NumPy array instead: "
+        "t.data.astype(bool) for a mask, t.data.astype(int) for positions")
