@@ -110,6 +110,7 @@ def test_seed_and_explicit_gradients() -> None:
     y = x * 2.0
     y.backward()
     assert x.grad.dtype == np.float32 and x.grad.tolist() == [[2.0]]
+    assert y.grad.dtype == np.float32 and y.grad.shape == (1, 1)  # ∂y/∂y, in y's dtype
     v = T([1.0, 2.0], name="v")
     with pytest.raises(RuntimeError) as info:
         (v * 2.0).backward()
@@ -566,7 +567,8 @@ def test_anomaly_forward_messages_say_where_the_non_finite_value_came_from() -> 
 # --------------------------------------------------------------------------- op names
 OP_NAMES = {
     "+": lambda t: 1.0 + t, "-": lambda t: 1.0 - t, "*": lambda t: 2.0 * t,
-    "/": lambda t: 1.0 / t, "**": lambda t: t**3, "neg": lambda t: -t,
+    "/": lambda t: 1.0 / t, "+ ": lambda t: t + 1.0, "- ": lambda t: t - 1.0,
+    "* ": lambda t: t * 2.0, "/ ": lambda t: t / 2.0, "**": lambda t: t**3, "neg": lambda t: -t,
     "matmul": lambda t: t @ t, "exp": lambda t: t.exp(), "log": lambda t: t.log(),
     "sqrt": lambda t: t.sqrt(), "tanh": lambda t: t.tanh(), "sigmoid": lambda t: t.sigmoid(),
     "relu": lambda t: t.relu(), "softplus": lambda t: t.softplus(), "abs": lambda t: t.abs(),
@@ -586,6 +588,7 @@ def test_every_node_records_the_name_of_its_op(op: str) -> None:
     """The op name is what drawings, repr and error messages show for a node."""
     t = T([1.0, 2.0])
     out = OP_NAMES[op](t)
+    op = op.strip()  # "- " is t - 1.0, "-" is 1.0 - t: the same op name
     assert out.op == op and out.parents[0] is t
     assert out.label() == f"<{op}>"
 
@@ -593,6 +596,7 @@ def test_every_node_records_the_name_of_its_op(op: str) -> None:
 @pytest.mark.parametrize(("make", "op"), [
     (lambda t: "a" + t, "+"), (lambda t: "a" - t, "-"), (lambda t: "a" / t, "/"),
     (lambda t: "a" * t, "*"), (lambda t: t ** "a", "**"), (lambda t: "a" ** t, "**"),
+    (lambda t: t - "a", "-"), (lambda t: t / "a", "/"), (lambda t: t * "a", "*"),
     (lambda t: t @ "a", "matmul"),
     (lambda t: mg.where(np.array([True]), "a", t), "where"),
     (lambda t: mg.stack([t, "a"]), "stack"), (lambda t: mg.concatenate(["a", t]), "concatenate"),
@@ -761,3 +765,20 @@ def test_a_tensor_as_an_index_is_refused_with_the_whole_explanation() -> None:
         "index: m is a Tensor, which always holds floats (bools become 1.0/0.0, so a mask "
         "would pick positions 1 and 0); index with a NumPy array instead: "
         "t.data.astype(bool) for a mask, t.data.astype(int) for positions")
+
+
+def test_a_constant_array_of_text_is_refused_naming_the_op() -> None:
+    with pytest.raises(TypeError) as info:
+        T([1.0]) + np.array(["a"])
+    assert message(info) == ("+: constant operand: cannot hold an array of dtype <U1; "
+                             "expected real numbers (float, int or bool)")
+
+
+@pytest.mark.xfail(strict=True, reason="issue 13 item 7: a Fraction or np.longdouble constant "
+                   "makes an object or float128 array instead of float64")
+def test_unusual_number_types_as_constants_keep_the_dtype_contract() -> None:
+    from fractions import Fraction
+
+    t = T([1.0, 2.0])
+    assert (t * Fraction(1, 3)).dtype == np.float64
+    assert (t * np.longdouble(2)).dtype == np.float64
