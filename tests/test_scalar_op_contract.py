@@ -342,3 +342,32 @@ def test_sum_overflows_to_inf_as_addition_does() -> None:
     a, b = mg.Scalar(1e308), mg.Scalar(1e308)
     assert (a + b).data == math.inf
     assert mg.Scalar.sum([a, b]).data == math.inf
+
+
+SCALAR_OPS = {
+    "+": lambda x: x + 1.0, "-": lambda x: x - 1.0, "*": lambda x: x * 2.0,
+    "/": lambda x: x / 2.0, "neg": lambda x: -x, "**": lambda x: x**2,
+    "exp": lambda x: x.exp(), "log": lambda x: x.log(), "sqrt": lambda x: x.sqrt(),
+    "tanh": lambda x: x.tanh(), "sigmoid": lambda x: x.sigmoid(), "relu": lambda x: x.relu(),
+    "abs": lambda x: x.abs(), "sum": lambda x: mg.Scalar.sum([x, 1.0]),
+    "dot": lambda x: mg.Scalar.dot([x], [2.0]),
+}
+
+
+@pytest.mark.parametrize("op", sorted(SCALAR_OPS))
+@pytest.mark.parametrize("value", [1.5, 0.5])
+def test_every_scalar_node_records_its_op(op: str, value: float) -> None:
+    x = mg.Scalar(value)
+    out = SCALAR_OPS[op](x)
+    assert out.op == op and x in out.parents
+    y = mg.Scalar(-value)
+    assert y.relu().op == "relu" and y.abs().op == "abs"
+    assert (x ** mg.Scalar(2.0)).op == "**" and mg.Scalar.sum([x, x]).op == "sum"
+
+
+def test_dot_names_itself_for_any_bad_operand() -> None:
+    w = mg.Scalar(1.0)
+    for ws, xs, bias in [([w], ["x"], None), (["w"], [w], None), ([w], [1.0], "b")]:
+        with pytest.raises(TypeError) as info:
+            mg.Scalar.dot(ws, xs, bias=bias)
+        assert str(info.value).startswith("Scalar.dot: unsupported operand '")
