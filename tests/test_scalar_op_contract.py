@@ -329,7 +329,8 @@ def test_reflected_ops_record_their_op_and_name_it_in_errors() -> None:
     assert (5.0 - x).op == "-" and (4.0 / x).op == "/" and (1.0 + x).op == "+"
     assert (3.0 * x).op == "*" and (2.0**x).op == "**"
     for make, op in [(lambda: "a" - x, "-"), (lambda: "a" / x, "/"), (lambda: "a" + x, "+"),
-                     (lambda: "a" * x, "*"), (lambda: "a" ** x, "**")]:
+                     (lambda: "a" * x, "*"), (lambda: "a" ** x, "**"), (lambda: x - "a", "-"),
+                     (lambda: x / "a", "/"), (lambda: x * "a", "*"), (lambda: x ** "a", "**")]:
         with pytest.raises(TypeError) as info:
             make()
         assert str(info.value) == (f"{op}: unsupported operand 'a' of type str; "
