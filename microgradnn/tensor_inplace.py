@@ -62,7 +62,7 @@ class InPlace:
         try:
             fn(self.data, t._val(t._operand(other, op)))
         except ValueError as error:
-            raise ValueError(f"{op}: {t._shape(other)} does not fit into {self.label()} of "
+            raise ValueError(f"{op}: {np.shape(t._val(other))} does not fit into {self.label()} of "
                              f"shape {self.shape}: {error}") from None
         versions(self).bump()
         return self  # type: ignore[return-value]  # a Tensor: InPlace is its mixin
