@@ -69,7 +69,7 @@ def test_every_number_matches_the_hand_computation(method, activation: str, lam:
     assert sorted(got.delta) == [2, 3] and sorted(got.weighted) == [2]
     assert got.method == ("loop" if method is bp.backprop_loop else "vectorised")
     assert bp.cost(THETA, X, Y, lam, activation) == pytest.approx(want["J"], rel=1e-13)
-    D = bp._gradient(THETA, X, Y, lam, activation)  # the minibatch step: D^(l) alone
+    D = bp.gradient(THETA, X, Y, lam, activation)  # the minibatch step: D^(l) alone
     for l in (1, 2):
         assert np.allclose(D[l], want["D"][l], rtol=1e-13, atol=1e-300)
     assert np.allclose(got.unrolled_grad(), np.concatenate([want["D"][1].ravel(),
@@ -112,7 +112,7 @@ def test_from_autodiff_undoes_the_averaging_and_the_regularisation() -> None:
     dJ_dz = {l: d / m for l, d in want.delta.items()}
     dJ_dh = {l: w / m for l, w in want.weighted.items()}
     D = {l: d.copy() for l, d in want.grad.items()}
-    got = bp._from_autodiff(THETA, 2.0, np.float64(want.cost), dJ_dz, dJ_dh, D, m, "tensor")
+    got = bp.Backprop.from_autodiff(THETA, 2.0, np.float64(want.cost), dJ_dz, dJ_dh, D, m, "tensor")
     assert type(got.cost) is float and got.cost == want.cost and got.method == "tensor"
     for l in (1, 2):
         assert np.allclose(got.Delta[l], want.Delta[l], rtol=1e-13, atol=1e-15)
@@ -134,6 +134,6 @@ def test_defaults_are_the_sigmoid_and_no_regularisation() -> None:
         got = method(THETA, X, Y)
         assert got.cost == pytest.approx(want["J"], rel=1e-13)
         assert np.allclose(got.grad[1], want["D"][1], rtol=1e-13, atol=0)
-    assert np.allclose(bp._gradient(THETA, X, Y)[2], want["D"][2], rtol=1e-13, atol=0)
+    assert np.allclose(bp.gradient(THETA, X, Y)[2], want["D"][2], rtol=1e-13, atol=0)
     assert np.allclose(bp.forward(THETA, X).units[2], 1 / (1 + np.exp(-bp.forward(
         THETA, X).z[2])), rtol=1e-15)
