@@ -1,39 +1,76 @@
 # The two Quickstart commands: `make demo` (the main job) and `make test`.
-# Each creates the virtual environment, installs the package with its extras and makes
-# sure Graphviz's `dot` is present, so both work on a fresh machine.
+#
+# Each target installs only what it needs, into one virtual environment, with a stamp per
+# layer so that a second run reinstalls nothing and an edit of pyproject.toml reinstalls:
+#   demo   the package and its runtime dependencies (NumPy, SciPy, graphviz, tqdm) + `dot`
+#   test   + the test extras (PyTorch, the oracle; pytest; the docs and data extras the
+#          suite builds and runs) + the linters + dot, Chromium, GNU Octave and TeX Live
+#   docs   + the docs extras + dot, Octave, TeX Live (pages run them)            bench   + the benchmark peers
+# `make .venv/.installed` installs everything (every extra) for development. --no-compile:
+# Python compiles what is imported when it is first imported; compiling all of SciPy and
+# PyTorch up front took half of the install time.
+# System programs come from scripts/install-system-deps.sh: apt-get as root, else it says how.
 
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
+PIP := $(PY) -m pip install --quiet --disable-pip-version-check --no-compile
+SAY := @printf '==> %s\n'
 
 .PHONY: demo test lint docs bench clean
+.NOTPARALLEL:  # one pip at a time in the one environment
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
-	touch $(STAMP)
+$(VENV)/pyvenv.cfg:
+	$(SAY) "Creating the virtual environment $(VENV) ($(PYTHON) -m venv)"
+	@$(PYTHON) -m venv $(VENV)
 
-demo: $(STAMP)
+# the package itself, editable, with its runtime dependencies only
+$(VENV)/.runtime: pyproject.toml $(VENV)/pyvenv.cfg
+	$(SAY) "Installing microgradnn and its runtime dependencies into $(VENV) (NumPy, SciPy, graphviz, tqdm)"
+	@$(PIP) -e .
+	@touch $@
+
+# one stamp per extra, on top of the runtime layer (so an edit of pyproject.toml redoes them)
+$(VENV)/.extra-%: $(VENV)/.runtime
+	$(SAY) "Installing the '$*' extras into $(VENV)"
+	@$(PIP) -e ".[$*]"
+	@touch $@
+
+# everything, for development
+$(VENV)/.installed: $(VENV)/.runtime
+	$(SAY) "Installing every extra into $(VENV) (dev)"
+	@$(PIP) -e ".[dev]"
+	@touch $@
+
+demo: $(VENV)/.runtime
 	@scripts/install-system-deps.sh graphviz
-	$(VENV)/bin/microgradnn demo
+	$(SAY) "Running the demo: $(VENV)/bin/microgradnn demo"
+	@$(VENV)/bin/microgradnn demo
 
-test: $(STAMP) lint
-	@scripts/install-system-deps.sh graphviz chromium
+test: $(VENV)/.extra-test lint
+	@scripts/install-system-deps.sh graphviz chromium octave texlive rsvg
 	$(PY) -m pytest
 
-docs: $(STAMP)
-	@scripts/install-system-deps.sh graphviz
+docs: $(VENV)/.extra-docs
+	@scripts/install-system-deps.sh graphviz octave texlive
 	$(VENV)/bin/mkdocs build --strict
 
-lint: $(STAMP)
+lint: $(VENV)/.extra-lint
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
-bench: $(STAMP)
+bench: $(VENV)/.extra-bench
+	@scripts/install-system-deps.sh graphviz
 	$(PY) benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache site
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .mypy_cache site mutants
+
+# Mutation testing of the core, Scalar, Tensor and backprop.py (slow: not part of `make test`
+# or CI). Config in pyproject.toml [tool.mutmut]; scores and equivalent survivors in
+# docs/mutation-testing.md. One worker: the machine's cores are shared.
+.PHONY: mutation
+mutation: $(VENV)/.extra-mutation
+	OMP_NUM_THREADS=1 $(VENV)/bin/mutmut run --max-children 1
+	$(PY) scripts/mutation_scores.py

@@ -26,7 +26,8 @@ from pathlib import Path
 from typing import Any
 
 # A fenced block that starts with ```python or ```bash at the start of a line and ends at
-# the next ``` line. Output shown in the docs uses ```text, which is never run.
+# the next ``` line. What a block printed is shown under it as an ```output block (styled
+# apart from code by css/extra.css); ```text blocks are shown as written. Neither is run.
 _BLOCK = re.compile(r"^```(python|bash)[^\n]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 FIGURES = "figures"
 # what a block may write under figures/ to be published (graphviz also leaves its .gv source)
@@ -120,7 +121,7 @@ def with_outputs(markdown: str, outputs: list[str]) -> str:
         printed = next(pieces, "").rstrip()
         if not printed:
             return match.group(0)
-        return f"{match.group(0)}\n\n```text\n{printed}\n```"
+        return f"{match.group(0)}\n\n```output\n{printed}\n```"
 
     return _BLOCK.sub(add_output, markdown)
 

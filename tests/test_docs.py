@@ -1,22 +1,19 @@
 """The docs run: every code block of every page executes, and the site builds strictly.
 
-The site is built once, in this process, by MkDocs; its hook, ``docs/hooks.py``, runs every
-page's blocks to put their output and figures into the site, and the page tests check those
-very runs — so what the tests check is what the reader sees, and each page runs once. Pages
-check themselves with ``assert`` statements in their blocks.
+The site is built once, in this process, by MkDocs (the session fixture ``site`` of
+conftest.py, which test_docs_site.py also opens in a browser); its hook, ``docs/hooks.py``,
+runs every page's blocks to put their output and figures into the site, and the page tests
+check those very runs — so what the tests check is what the reader sees, and each page runs
+once. Pages check themselves with ``assert`` statements in their blocks.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import logging
-import os
 import re
 import subprocess
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -66,55 +63,8 @@ def test_outputs_go_right_under_their_block(tmp_path):
     run = hooks.run_page(markdown, "t.md", tmp_path)
     assert run.outputs == ["42\n", "hi\n"]
     shown = hooks.with_outputs(markdown, run.outputs)
-    assert shown.index("```text\n42\n```") < shown.index("text\n\n```bash")
-    assert shown.rstrip().endswith("```text\nhi\n```")
-
-
-@dataclass
-class Site:
-    """One strict MkDocs build: where it wrote the site, and what its hook ran."""
-
-    dir: Path
-    runs: dict[str, Any] = field(default_factory=dict)  # page -> the hook's PageRun
-    error: str | None = None  # why the build failed, with the warnings it logged
-
-
-class _Warnings(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    """`mkdocs build --strict`, run as its command line runs it, but in this process so
-    that the page tests can read the hook's runs."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    built = Site(tmp_path_factory.mktemp("docs") / "site")
-    warnings = _Warnings()
-    logging.getLogger("mkdocs").addHandler(warnings)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.chdir(ROOT)
-        # the hook sets MPLBACKEND when it is unset; put it back afterwards
-        mp.setenv("MPLBACKEND", os.environ.get("MPLBACKEND", "Agg"))
-        try:
-            cfg = load_config(str(ROOT / "mkdocs.yml"), strict=True, site_dir=str(built.dir))
-            cfg.plugins.on_startup(command="build", dirty=False)
-            try:
-                build(cfg)
-            finally:
-                cfg.plugins.on_shutdown()
-                built.runs = dict(cfg["hooks"]["docs/hooks.py"]._RUNS)
-        except Exception as exc:  # reported by test_mkdocs_build_strict
-            built.error = "\n".join([f"{type(exc).__name__}: {exc}", *warnings.messages])
-        finally:
-            logging.getLogger("mkdocs").removeHandler(warnings)
-    return built
+    assert shown.index("```output\n42\n```") < shown.index("text\n\n```bash")
+    assert shown.rstrip().endswith("```output\nhi\n```")
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -154,14 +104,14 @@ def test_no_figure_is_committed_to_docs():
 def test_mkdocs_build_strict(site):
     assert site.error is None, site.error[-4000:]
     for page in PAGES:
-        stem = page.removesuffix(".md")
-        html = site.dir / ("index.html" if stem == "index" else f"{stem}/index.html")
+        # page.html, not page/index.html: the site opens from the file system
+        html = site.dir / page.replace(".md", ".html")
         assert html.is_file(), html
     # the figures were drawn into the site, the block outputs shown, the API documented
     assert list((site.dir / "figures").glob("*.svg"))
-    intuition = (site.dir / "backprop-intuition" / "index.html").read_text(encoding="utf-8")
-    assert "language-text" in intuition
-    api = (site.dir / "api" / "index.html").read_text(encoding="utf-8")
+    intuition = (site.dir / "backprop-intuition.html").read_text(encoding="utf-8")
+    assert "language-output" in intuition
+    api = (site.dir / "api.html").read_text(encoding="utf-8")
     assert "numerical_gradient" in api and "Network" in api
     assert ":class:" not in api and ":func:" not in api  # roles reduced to code
 

@@ -59,7 +59,9 @@ def test_an_op_makes_one_object_for_the_garbage_collector() -> None:
         made = len(gc.get_objects()) - before
     finally:
         gc.enable()
-    assert len(nodes) <= made < len(nodes) + 50  # the list itself and little else
+    # one object per op (the list itself and little else); an object an earlier test left
+    # behind may be freed meanwhile, so the lower bound has the same slack
+    assert len(nodes) - 50 < made < len(nodes) + 50
 
 
 def test_backward_twice_intermediates_hold_this_pass_leaves_accumulate() -> None:

@@ -102,14 +102,18 @@ def test_ops_are_small_distinct_nodes():
         assert symbol in shown
 
 
-def test_course_names_get_real_sub_and_superscripts():
+def test_course_names_get_unicode_sub_and_superscripts():
+    # browsers place Graphviz's <SUB>/<SUP> (baseline-shift spans) differently from
+    # Graphviz; Unicode scripts are plain characters every renderer draws the same
     z = mg.Scalar(0.5, name="z^(2)_1")
     t = mg.Scalar(-1.0, name="Θ^(2)_12")
     out = z * t
     src = mg.draw_graph(out).source
-    assert "z<SUP>(2)</SUP><SUB>1</SUB>" in src
-    assert "Θ<SUP>(2)</SUP><SUB>12</SUB>" in src
-    assert style.markup("x_{10}") == "x<SUB>10</SUB>"
+    assert "z₁⁽²⁾" in src and "Θ⁽²⁾₁₂" in src
+    assert "<SUB>" not in src and "<SUP>" not in src
+    assert "z₁⁽²⁾" in texts(mg.draw_graph(out).svg())
+    assert style.markup("x_{10}") == "x₁₀"
+    assert style.markup("x_w") == "x_w"  # no Unicode subscript w: left as written
     assert style.markup("hidden_layer") == "hidden_layer"
     assert style.markup("_x") == "_x"
 
@@ -166,7 +170,9 @@ def test_fill_colour_encodes_sign_and_size_of_delta():
     assert sum(rgb(2.0)) < sum(rgb(1.0)) < sum(rgb(0.1)) < sum(rgb(0.0))
     assert sum(rgb(-2.0)) < sum(rgb(-0.5)) < sum(rgb(0.0))
     assert scale.fill(None) == style.NO_GRAD_FILL
-    assert scale.text(-2.0) == "white" and scale.text(0.01) == style.INK
+    assert scale.text(-2.0) == "#ffffff" and scale.text(0.01) == style.INK
+    for v in (-2.0, -1.0, -0.5, -0.1, 0.0, 0.01, 0.3, 0.7, 1.0):  # WCAG AA on every fill
+        assert style.contrast(scale.text(v), scale.fill(v)) >= 4.5, v
     # and the drawing uses it: a node with δ < 0 gets the scale's colour for its δ
     o = neuron()
     o.backward()

@@ -4,15 +4,15 @@ tested in headless Chromium (Debian's `chromium` package; CI installs it)."""
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 
 import numpy as np
 import pytest
+from svg_layout import run_chromium
 from test_viz_support import fmt, group_texts, groups, neuron, parse_svg
 
 import microgradnn as mg
 from microgradnn.viz import style
+from microgradnn.viz.graph import describe
 
 
 def _deltas(frame_svg: str) -> dict[str, str]:
@@ -45,7 +45,9 @@ def test_each_frame_fills_in_one_more_delta_in_reverse_topological_order():
             current = len(order) - k
             line = next(b for b in steps[k].body if b.startswith(f"\tn{current} ["))
             assert 'penwidth="3"' in line
-            assert order[current].label() in steps.captions[k]
+            # named in words or symbols ("the + node (#7)"), never "<+>"
+            assert describe(order[current], current) in steps.captions[k]
+            assert "<" not in steps.captions[k]
             assert fmt(final[current]) in steps.captions[k]
     assert "forward pass" in steps.captions[0] and "seed" in steps.captions[1]
 
@@ -57,7 +59,9 @@ def test_a_node_used_twice_shows_the_sum_of_both_paths():
     steps = mg.viz.backward_steps(out)
     last = _deltas(steps[len(steps) - 1].svg())
     assert last["n0"] == fmt(2 * 1.5 + 1)
+    # the caption adds the three edges' terms: δ(out)·∂out/∂a for a + and two for a·a
     assert "its 3 uses" in steps.captions[-1]
+    assert steps.captions[-1].endswith(f"= {fmt(2 * 1.5 + 1)}")
 
 
 def test_tensor_roots_take_a_gradient_and_errors_are_clear():
@@ -87,58 +91,122 @@ def test_save_svgs_writes_numbered_valid_files(tmp_path):
         assert parse_svg(p.read_text(encoding="utf-8")).tag.endswith("svg")
 
 
-def test_html_page_is_self_contained(tmp_path):
+def test_html_page_is_one_svg_and_self_contained(tmp_path):
     steps = mg.viz.backward_steps(neuron())
     page = steps.save_html(tmp_path / "sweep.html").read_text(encoding="utf-8")
-    assert page.count("<svg") == len(steps)
+    assert page.count("<svg") == 1  # one drawing; the steps are data switched by a script
     assert "<script src" not in page and "<link" not in page and "@import" not in page
     assert not re.search(r'(src|href)\s*=\s*"(https?:|//)', page)
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
     ids = re.findall(r'\bid="([^"]+)"', page)
-    assert len(ids) == len(set(ids))  # frames' SVG ids made unique
-    assert 'type="range"' in page and 'id="play"' in page
+    assert len(ids) == len(set(ids))
+    assert 'type="range"' in page and 'id="play"' in page and 'id="zoomin"' in page
+    assert "&lt;log&gt;" not in page and "<log>" not in page
     assert steps._repr_html_().startswith("<iframe sandbox")
 
 
-def _chromium() -> str:
-    exe = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert exe, ("headless Chromium is needed to test the HTML page: "
-                 "apt-get install chromium (Debian's package)")
-    return exe
+# Steps through every frame with the page's own slider and reads back what each shows.
+_STEP_ALL = """
+<script>
+(function () {
+  var slider = document.getElementById('step'), out = [];
+  for (var k = 0; k <= parseInt(slider.max, 10); k++) {
+    slider.value = String(k);
+    slider.dispatchEvent(new Event('input'));
+    var nodes = {};
+    document.querySelectorAll('#view g.node').forEach(function (g) {
+      var shown = [];
+      g.querySelectorAll('text').forEach(function (t) {
+        if (getComputedStyle(t).visibility !== 'hidden') { shown.push(t.textContent); }
+      });
+      nodes[g.id] = shown;
+    });
+    out.push({step: document.body.getAttribute('data-step'),
+              caption: document.getElementById('caption').textContent, nodes: nodes});
+  }
+  var pre = document.createElement('pre');
+  pre.id = 'frames';
+  pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+})();
+</script>
+"""
 
 
-def _run_chromium(tmp_path, *args: str) -> str:
-    profile = tmp_path / f"profile{len(list(tmp_path.iterdir()))}"
-    cmd = [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-           "--no-first-run", "--disable-background-networking", "--disable-component-update",
-           "--disable-sync", f"--user-data-dir={profile}", *args]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout
+def _lecture_steps():
+    net = mg.nn.lecture_network()
+    sg = net.scalar_graph(*net.example)
+    return sg.cost, mg.viz.backward_steps(sg.cost)
+
+
+def test_backward_page_of_the_lecture_network_is_small(tmp_path):
+    _, steps = _lecture_steps()
+    page = steps.save_html(tmp_path / "backward.html")
+    assert page.stat().st_size < 300_000
+    assert len(steps) > 30
+
+
+def test_slider_steps_through_every_frame_with_the_engines_numbers(tmp_path):
+    import html as html_lib
+    import json
+
+    cost, steps = _lecture_steps()
+    order = mg.topological_order(cost)
+    grads = mg.grad(cost, order, allow_unused=True)
+    page = steps.save_html(tmp_path / "backward.html")
+    probe = tmp_path / "probe.html"
+    probe.write_text(page.read_text(encoding="utf-8").replace("</body>", _STEP_ALL + "</body>"),
+                     encoding="utf-8")
+    dom = run_chromium("--virtual-time-budget=3000", "--dump-dom", probe.resolve().as_uri())
+    frames = json.loads(html_lib.unescape(re.search(r'<pre id="frames">(.*?)</pre>', dom,
+                                                    re.S).group(1)))
+    n = len(order)
+    assert [f["step"] for f in frames] == [str(k) for k in range(n + 1)]
+    for k, frame in enumerate(frames):
+        assert frame["caption"] == steps.captions[k]
+        for i in range(n):
+            shown = frame["nodes"].get(f"v{i}")
+            if shown is None:  # inside a collapsed cost node: not drawn
+                continue
+            done = i >= n - k
+            assert shown[-1] == (fmt(grads[i]) if done else style.MISSING), (k, i, shown)
+        if k >= 2:  # the caption's chain-rule sum, with the engine's numbers
+            i = n - k
+            caption = frame["caption"]
+            assert caption.endswith(f"= {fmt(grads[i])}"), caption
+            index = {node: j for j, node in enumerate(order)}
+            for user in order:
+                if order[i] in user.parents and index[user] < n:
+                    assert fmt(grads[index[user]]).lstrip("−") in caption, (caption, user)
 
 
 def test_html_page_works_in_headless_chromium(tmp_path):
     steps = mg.viz.backward_steps(neuron())
     page = steps.save_html(tmp_path / "sweep.html")
     url = page.resolve().as_uri()
-    # the slider position from the URL: frame 4 shown, the others hidden
-    dom = _run_chromium(tmp_path, "--dump-dom", f"{url}#step=4")
+    # the slider position from the URL
+    dom = run_chromium("--dump-dom", f"{url}#step=4")
     assert re.search(r'<body[^>]*data-step="4"', dom) and 'data-ready="1"' in dom
-    shown = re.findall(r'<figure class="frame" id="frame-(\d+)"(?![^>]*hidden)', dom)
-    assert shown == ["4"]
     assert f'id="counter">4 / {len(steps) - 1}<' in dom
     # play: with virtual time the page advances on its own
-    dom = _run_chromium(tmp_path, "--virtual-time-budget=4000", "--dump-dom", f"{url}#play")
+    dom = run_chromium("--virtual-time-budget=4000", "--dump-dom", f"{url}#play")
     step = int(re.search(r'<body[^>]*data-step="(\d+)"', dom).group(1))
     assert 2 <= step <= len(steps) - 1
-    # and a screenshot that is a real, non-blank picture
-    shot = tmp_path / "shot.png"
-    _run_chromium(tmp_path, f"--screenshot={shot}", "--window-size=1400,700",
-                  f"{url}#step={len(steps) - 1}")
-    data = shot.read_bytes()
-    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    # zoom from the URL
+    dom = run_chromium("--dump-dom", f"{url}#step=2&zoom=2")
+    assert 'data-zoom="2.00"' in dom
+
+
+@pytest.mark.parametrize("where", ["first", "middle", "last"])
+def test_screenshots_of_first_middle_last_frame_are_real_pictures(tmp_path, where):
     import matplotlib.image as mpimg
 
+    _, steps = _lecture_steps()
+    page = steps.save_html(tmp_path / "backward.html")
+    k = {"first": 0, "middle": len(steps) // 2, "last": len(steps) - 1}[where]
+    shot = tmp_path / f"{where}.png"
+    run_chromium(f"--screenshot={shot}", "--window-size=1280,800",
+                 f"{page.resolve().as_uri()}#step={k}")
     pixels = mpimg.imread(str(shot))
-    assert pixels.shape[:2] == (700, 1400)
+    assert pixels.shape[:2] == (800, 1280)
     assert pixels[..., :3].std() > 0.05  # not a blank page

@@ -35,7 +35,7 @@ def _node(svg: str, name_text: str) -> list[str]:
 def test_small_tensors_are_drawn_in_full_with_shape_and_dtype():
     J, W, x, _ = layer_graph()
     before = mg.draw_graph(J).svg()
-    w_before = _node(before, "Θ")
+    w_before = _node(before, "Θ⁽¹⁾")
     assert "2×3 · float64" in w_before
     for v in W.data.ravel():
         assert fmt(v) in w_before
@@ -43,7 +43,7 @@ def test_small_tensors_are_drawn_in_full_with_shape_and_dtype():
     assert w_before[i + 1] == style.MISSING  # no backward yet: a dash, not zeros
     J.backward()
     svg = mg.draw_graph(J).svg()
-    w_shown = _node(svg, "Θ")
+    w_shown = _node(svg, "Θ⁽¹⁾")
     for v in (*W.data.ravel(), *W.grad.ravel()):
         assert fmt(v) in w_shown
     x_shown = _node(svg, "3 · float64")

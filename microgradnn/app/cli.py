@@ -1,9 +1,10 @@
 """The ``microgradnn`` command (also ``python -m microgradnn``).
 
-    microgradnn demo   [--out DIR]                      the lecture's network, every δ four ways
+    microgradnn demo   [--out DIR] [--format tex]       the lecture's network, every δ four ways
     microgradnn check  [--sizes 3 5 3] [-m 5] [--lam 3] the course's gradient check
     microgradnn render EXPR --var x=2 ... [-o FILE]     draw any scalar expression with its δ's
     microgradnn train digits [--hidden 25] ...          the course's network on real digits
+    microgradnn grade PATH [--convention ...] [--json]  grade a learner's nnCostFunction
 
 Usage errors (unknown options, malformed expressions, bad values, an output that cannot be
 written) print one line to stderr and exit with status 2; a failed check exits with 1.
@@ -85,7 +86,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     _needs_dot("demo")
     out = _writable_dir(args.out)
-    return 0 if lecture_demo(out) else 1
+    return 0 if lecture_demo(out, tex=args.format == "tex") else 1
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -113,7 +114,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                              progress=weights * args.m > PROGRESS_FROM)
     relative = result.relative("numerical", "D unrolled")
     print(result)
-    ok = relative < CHECK_TOLERANCE
+    ok = relative < CHECK_TOLERANCE  # the course's criterion decides; the rows agree with it
     bar = np.format_float_scientific(CHECK_TOLERANCE, trim="-", exp_digits=1)  # "1e-9"
     print(f"\nrelative difference norm(num − grad)/norm(num + grad) = {relative:.3e}: "
           f"{'PASS' if ok else 'FAIL'} (must be < {bar})")
@@ -139,14 +140,24 @@ def _variables(pairs: Sequence[str]) -> dict[str, float]:
     return values
 
 
+def _dpi(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--dpi expects a number, got {text!r}") from None
+    if not 10 <= value <= 1200:
+        raise argparse.ArgumentTypeError(f"--dpi must be in 10..1200, got {text}")
+    return value
+
+
 def cmd_render(args: argparse.Namespace) -> int:
     from .expr import ExpressionError, evaluate
 
     if args.output is not None:
         suffix = args.output.suffix.lower().lstrip(".")
-        if suffix not in {"svg", "png", "pdf", "dot"}:
-            raise UsageError(f"-o {str(args.output)!r}: the suffix must be .svg, .png, .pdf "
-                             "or .dot")
+        if suffix not in {"svg", "png", "pdf", "dot", "tex"}:
+            raise UsageError(f"-o {str(args.output)!r}: the suffix must be .svg, .png, .pdf, "
+                             ".dot or .tex")
         _writable_dir(args.output.parent, "-o")
         if suffix != "dot":
             _needs_dot(f"render -o {args.output.name}")
@@ -160,8 +171,12 @@ def cmd_render(args: argparse.Namespace) -> int:
     print(node_table(root))
     if args.output is not None:
         from ..viz import draw_graph
+        from ..viz.render import LayoutTimeout
 
-        draw_graph(root).render(outfile=args.output)
+        try:
+            draw_graph(root).render(outfile=args.output, dpi=args.dpi)
+        except (ValueError, LayoutTimeout) as error:  # too big to draw, or dot too slow
+            raise UsageError(f"cannot draw {args.output}: {error}") from None
         print(f"\nwrote {args.output}")
     return 0
 
@@ -181,6 +196,17 @@ def cmd_train(args: argparse.Namespace) -> int:
     result.net.save(out / "weights.npz")
     print(f"\nwrote {out / 'hidden_units.png'} and {out / 'weights.npz'}")
     return 0
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from ..nn.grader.command import run_grade
+
+    out = _writable_dir(args.out) if args.out is not None else None
+    try:
+        return run_grade(args.target, convention=args.convention, order=args.order,
+                         labels=args.labels, as_json=args.json, out=out, timeout=args.timeout)
+    except ValueError as error:  # GradeUsageError and bad arguments: one line, exit 2
+        raise UsageError(str(error).removeprefix("grade: ")) from None
 
 
 # ------------------------------------------------------------------------------ parser
@@ -209,6 +235,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "agree.")
     demo.add_argument("--out", type=Path, default=Path("out/demo"), metavar="DIR",
                       help="where to write the pictures (default: out/demo)")
+    demo.add_argument("--format", choices=["svg", "tex"], default="svg",
+                      help="svg (default) or tex: also write network.tex, delta_2_2.tex, "
+                           "graph.tex and sweep.tex (TikZ/Beamer) beside the SVGs")
     demo.set_defaults(run=cmd_demo)
 
     check = sub.add_parser(
@@ -231,7 +260,9 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
                         help="a variable's value (repeat for each variable)")
     render.add_argument("-o", "--output", type=Path, metavar="FILE",
-                        help="write the drawing (.svg, .png, .pdf or .dot)")
+                        help="write the drawing (.svg, .png, .pdf, .dot, or .tex for LaTeX/TikZ)")
+    render.add_argument("--dpi", type=_dpi, default=192.0, metavar="N",
+                        help="pixels per inch of a .png (default: 192, sharp on a slide)")
     render.set_defaults(run=cmd_render)
 
     train = sub.add_parser(
@@ -250,6 +281,29 @@ def build_parser() -> argparse.ArgumentParser:
                        help="where to write hidden_units.png and weights.npz")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
     train.set_defaults(run=cmd_train)
+
+    grade = sub.add_parser(
+        "grade", help="grade a learner's own nnCostFunction (.m in Octave, or Python)",
+        description="Run your nnCostFunction (an .m file in GNU Octave, or 'file.py:function') "
+                    "on the course's check cases and compare J and every D^(l) with "
+                    "autodiff; when it is wrong, name the first wrong Θ entry, the step of "
+                    "the δ recurrence to look at and the likely mistake. Exit 0 correct, "
+                    "1 wrong, 2 usage error, 3 could not run (Octave missing, timeout, "
+                    "crash).")
+    grade.add_argument("target", metavar="PATH", help="nnCostFunction.m or file.py:function")
+    grade.add_argument("--convention", default="auto", choices=["auto", "octave", "numpy"],
+                       help="octave = column-major with labels 1..K, numpy = row-major with "
+                            "0..K-1 (default: auto, found from the function)")
+    grade.add_argument("--order", choices=["F", "C"], help="unrolling order of nn_params "
+                       "and grad: F column-major (Theta1(:)), C row-major (ravel())")
+    grade.add_argument("--labels", type=int, choices=[1, 0], help="label base of y: 1 (1..K) "
+                       "or 0 (0..K-1)")
+    grade.add_argument("--json", action="store_true", help="print the report as JSON")
+    grade.add_argument("--out", type=Path, metavar="DIR",
+                       help="write the network pictures with your δ on every unit (SVG)")
+    grade.add_argument("--timeout", type=float, default=60.0,
+                       help="seconds before the run is stopped (default: 60)")
+    grade.set_defaults(run=cmd_grade)
     return parser
 
 

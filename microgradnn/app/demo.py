@@ -7,7 +7,9 @@ the course's gradient-check verdict, and writes the pictures:
 * ``network.svg``   the network with a and δ on every unit;
 * ``delta_2_2.svg`` the lecture's picture of δ_2^(2) built from δ_1^(3) and δ_2^(3);
 * ``graph.svg``     the scalar computation graph with δ on every node;
-* ``backward.html`` the backward sweep, step by step.
+* ``backward.html`` the backward sweep, step by step;
+* with ``--format tex`` also ``network.tex``, ``delta_2_2.tex``, ``graph.tex`` (TikZ) and
+  ``sweep.tex`` (Beamer slides, the network's δ from right to left).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from ..nn import Network, check_gradients, lecture_network
 from ..nn.course import CHECK_TOLERANCE
 from ..table import text_table
 
-__all__ = ["AGREEMENT", "lecture_demo", "numerical_delta"]
+__all__ = ["AGREEMENT", "lecture_demo", "numerical_delta", "write_tex"]
 
 AGREEMENT = CHECK_TOLERANCE  # the course's bar for a gradient check (relative difference)
 
@@ -48,8 +50,10 @@ def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
     return text_table(header, rows, align="r" * len(header))
 
 
-def lecture_demo(out: Path | None, say: Callable[[str], None] = print) -> bool:
-    """Run the demo; return True when every δ agrees and the gradient check passes."""
+def lecture_demo(out: Path | None, say: Callable[[str], None] = print, *,
+                 tex: bool = False) -> bool:
+    """Run the demo; return True when every δ agrees and the gradient check passes.
+    ``tex=True`` also writes the pictures as LaTeX (see :func:`write_tex`)."""
     net = lecture_network()
     assert net.example is not None  # the lecture network comes with its example
     x, y = net.example
@@ -94,7 +98,25 @@ def lecture_demo(out: Path | None, say: Callable[[str], None] = print) -> bool:
 
     if out is not None:
         _write_pictures(net, x, y, out, say)
+        if tex:
+            write_tex(net, x, y, out)
+            say(f"wrote {out / 'network.tex'}, delta_2_2.tex, graph.tex and sweep.tex")
     return deltas_agree and check_ok
+
+
+def write_tex(net: Network, x: np.ndarray, y: np.ndarray, out: Path) -> list[Path]:
+    """The demo's pictures as LaTeX: ``network.tex``, ``delta_2_2.tex``, ``graph.tex``
+    (standalone TikZ documents) and ``sweep.tex`` (Beamer: the network's δ right to left)."""
+    from ..viz import draw_graph, draw_network, network_beamer
+
+    out.mkdir(parents=True, exist_ok=True)
+    draw_network(net, x, y).render(outfile=out / "network.tex")
+    draw_network(net, x, y, highlight=(2, 2)).render(outfile=out / "delta_2_2.tex")
+    graph = net.scalar_graph(x, y)
+    graph.cost.backward()
+    draw_graph(graph.cost).render(outfile=out / "graph.tex")
+    network_beamer(net, x, y, out / "sweep.tex")
+    return [out / name for name in ("network.tex", "delta_2_2.tex", "graph.tex", "sweep.tex")]
 
 
 def _write_pictures(net: Network, x: np.ndarray, y: np.ndarray, out: Path,

@@ -8,6 +8,7 @@ gets its source text as its name, so a drawing reads like the expression.
 from __future__ import annotations
 
 import ast
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -50,12 +51,32 @@ class ExpressionError(ValueError):
         super().__init__(f"{message} (column {column + 1})\n  {text}\n  {pointer}")
 
 
+# A long sum such as x*x + x*x + ... is a left-nested tree as deep as it has terms; the
+# parser and the tree walk recurse once per level (ast.unparse three times), so they get
+# room for this many levels and anything deeper is a clear error, never a RecursionError.
+MAX_DEPTH = 3000
+
+
 def evaluate(text: str, variables: Mapping[str, float]) -> Scalar:
     """Build the Scalar graph of ``text`` with the given variable values; return its root.
 
     Allowed: numbers, variables, ``+ - * / **``, unary minus and the functions in
     :data:`FUNCTIONS`. Each variable becomes one leaf, shared by all its uses.
     """
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 4 * MAX_DEPTH + 200))
+    try:
+        return _evaluate(text, variables)
+    except (RecursionError, MemoryError):
+        source = text.strip()
+        raise ExpressionError(source, 0, f"the expression is nested too deeply (more than "
+                                         f"about {MAX_DEPTH:,} levels); split it into "
+                                         "smaller expressions") from None
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def _evaluate(text: str, variables: Mapping[str, float]) -> Scalar:
     source = text.strip()
     try:
         tree = ast.parse(source, mode="eval")
@@ -82,12 +103,12 @@ def evaluate(text: str, variables: Mapping[str, float]) -> Scalar:
             if not isinstance(left, Scalar) and not isinstance(right, Scalar):
                 return float(_BINARY[type(node.op)](Scalar(left), right).data)
             out = _BINARY[type(node.op)](left, right)
-            return _named(out, node)
+            return _named(out, node, source)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             operand = build(node.operand)
             if isinstance(node.op, ast.UAdd):
                 return operand
-            return _named(-operand, node) if isinstance(operand, Scalar) else -operand
+            return _named(-operand, node, source) if isinstance(operand, Scalar) else -operand
         if isinstance(node, ast.Call):
             func = node.func
             if not isinstance(func, ast.Name) or func.id not in FUNCTIONS:
@@ -100,7 +121,7 @@ def evaluate(text: str, variables: Mapping[str, float]) -> Scalar:
                                       f"{func.id}() takes exactly one argument")
             arg = build(node.args[0])
             scalar = arg if isinstance(arg, Scalar) else Scalar(arg)
-            return _named(FUNCTIONS[func.id](scalar), node)
+            return _named(FUNCTIONS[func.id](scalar), node, source)
         what = type(node).__name__
         if isinstance(node, ast.BinOp):
             what = f"operator {type(node.op).__name__}"
@@ -122,6 +143,16 @@ def evaluate(text: str, variables: Mapping[str, float]) -> Scalar:
     return root
 
 
-def _named(out: Scalar, node: ast.AST) -> Scalar:
-    out.name = ast.unparse(node)
+NAME_LENGTH = 60  # longer sub-expressions are named by their two ends around " … "
+
+
+def _named(out: Scalar, node: ast.AST, source: str) -> Scalar:
+    """Name a node by its source text: ``ast.unparse`` when short, else the first and last
+    characters of its span (unparsing every node of a long sum would take quadratic time)."""
+    start, end = getattr(node, "col_offset", None), getattr(node, "end_col_offset", None)
+    if start is None or end is None or "\n" in source or not source.isascii() \
+            or end - start <= NAME_LENGTH:
+        out.name = ast.unparse(node)
+    else:  # column offsets count UTF-8 bytes: equal to characters for ASCII source
+        out.name = f"{source[start:start + 40].rstrip()} … {source[end - 16:end].lstrip()}"
     return out

@@ -37,7 +37,7 @@ from . import copying
 from .hooks import RemovableHandle
 from .modes import _departures, _modes
 from .order import stamp, topological_order
-from .sweep import sweep
+from .sweep import local_contributions, sweep
 
 __all__ = ["Node", "node_maker", "rule_of", "stamp"]
 
@@ -148,6 +148,16 @@ class Node:
     def is_leaf(self) -> bool:
         """A node no op made (or made with grad mode off): it has no parents."""
         return self._a is None
+
+    def contributions(self, grad: Any) -> list[Any]:
+        """The chain rule's terms this op sends its inputs when ∂root/∂self is ``grad``:
+        δ(self)·∂self/∂parent for each parent, in ``parents`` order (``None`` for an input
+        that needs no gradient), exactly what the backward sweep adds into them."""
+        if self._a is None:
+            return []
+        if self._da is None:  # a rule: (the rule, what it saved) travel in _b, _db
+            return list(self._b(self, grad, self.parents, self._db))
+        return local_contributions(self, grad)
 
     def label(self) -> str:
         """The name if it has one, else the op, for messages."""

@@ -17,7 +17,7 @@ from .modes import AnomalyError, enable_grad, is_anomaly_enabled
 if TYPE_CHECKING:  # pragma: no cover
     from .node import Node
 
-__all__ = ["propagate_graph", "sweep"]
+__all__ = ["local_contributions", "propagate_graph", "sweep"]
 
 
 def sweep(order: list[Node], root: Node, seed: Any, create_graph: bool = False
@@ -64,8 +64,15 @@ def _propagate(order: list[Node], anomaly: bool) -> None:
         da = node._da
         if da is None or anomaly:  # a _vjp rule (every Tensor op), or checking each step
             parents = a if a.__class__ is tuple else node.parents
-            contributions = (node._b(node, g, parents, node._db) if da is None  # the rule
-                             else _local_contributions(node, g))
+            if da is None:  # a rule: (the rule, what it saved) in _b, _db
+                rule = node._b
+                if rule is None:
+                    raise TypeError(f"{type(node).__name__} op {node.op!r} states no chain rule: "
+                                    "a node type gives each op local derivatives (_da, _db) "
+                                    "or a _vjp rule")
+                contributions = rule(node, g, parents, node._db)
+            else:
+                contributions = local_contributions(node, g)
             for parent, contribution in zip(parents, contributions):
                 if contribution is None:
                     continue
@@ -114,7 +121,7 @@ def propagate_graph(order: list[Node]) -> None:
                 parent.grad = contribution if before is None else before + contribution
 
 
-def _local_contributions(node: Node, g: Any) -> list[Any]:
+def local_contributions(node: Node, g: Any) -> list[Any]:
     """``d * g`` for each local derivative ``d`` of the node, in parent order."""
     if node._a.__class__ is tuple:
         return [d * g for d in node._da]

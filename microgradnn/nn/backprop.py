@@ -215,9 +215,11 @@ class Backprop:
             Delta[l][:, 1:] -= lam * T[:, 1:]
         return cls(float(J), delta, Delta, D, weighted, method)
 
-    def unrolled_grad(self) -> np.ndarray:
-        """All D^(l) flattened and joined in layer order (the course's ``grad(:)``)."""
-        return unroll(self.grad)
+    def unrolled_grad(self, order: str = "C") -> np.ndarray:
+        """All D^(l) flattened and joined in layer order: ``order="C"`` row by row (as
+        :meth:`Network.unroll`'s default) or ``"F"`` down the columns, the course's
+        ``grad = [Theta1_grad(:); Theta2_grad(:)]``."""
+        return unroll(self.grad, order)
 
 
 def _D(Theta: Layers, Delta: Layers, lam: float, m: int) -> Layers:

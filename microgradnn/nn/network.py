@@ -4,8 +4,11 @@
 K = s_3 = 3 outputs. ``net.theta[l]`` is Θ^(l) (s_{l+1} × (s_l + 1), bias weights in
 column 0); every layer-indexed result is keyed by the course's layer number l.
 
-Labels ``y`` are class indices 0..K−1 of shape (m,) (0-based, unlike the course's 1..K), or
-a 0/1 matrix of shape (m, K); a network with K = 1 output takes 0/1 labels.
+Labels ``y`` are class indices 0..K−1 of shape (m,) by default, or 1..K as in the course with
+``Network(..., labels="1-based")``, or a 0/1 matrix of shape (m, K); a network with K = 1
+output takes 0/1 labels. Unrolled parameters (``unroll``/``set_unrolled``) take
+``order="C"`` (row-major, the default) or ``order="F"`` (the course's column-major
+``[Theta1(:); Theta2(:)]``).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import numpy as np
 from . import backprop as bp
 from . import validation as check
 from .init import debug_weights, random_weights
-from .params import roll, shapes, unroll
+from .params import check_order, roll, shapes, unroll
 
 if TYPE_CHECKING:  # pragma: no cover
     from .compare import Comparison
@@ -28,6 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Network"]
 
 _INITS = ("random", "debug")
+_LABELS = ("0-based", "1-based")
 
 
 class Network:
@@ -40,13 +44,19 @@ class Network:
     ``epsilon``     ε_init for "random": a number (0.12) or "glorot" (√6/√(L_in + L_out));
     ``seed``        seed for "random", for reproducible weights;
     ``activation``  g of the hidden layers: "sigmoid" (the course), "tanh" or "relu";
-                    the output layer is always the sigmoid with the cross-entropy cost.
+                    the output layer is always the sigmoid with the cross-entropy cost;
+    ``labels``      "0-based" (y in 0..K−1, the default) or "1-based" (1..K, the course's);
+                    ``predict`` answers in the same numbering.
     """
 
     def __init__(self, sizes: Any, *, thetas: Any = None, init: str = "random",
                  epsilon: float | str = 0.12, seed: int | None = None,
-                 activation: str = "sigmoid") -> None:
+                 activation: str = "sigmoid", labels: str = "0-based") -> None:
         self.sizes = check.sizes(sizes)
+        if labels not in _LABELS:
+            raise ValueError(f"Network: labels must be '0-based' (classes 0..K−1) or "
+                             f"'1-based' (classes 1..K, the course's), got {labels!r}")
+        self.labels = labels
         self.activation = check.activation(activation)
         self.example: tuple[np.ndarray, np.ndarray] | None = None
         if thetas is not None:
@@ -92,7 +102,8 @@ class Network:
     def _data(self, X: Any, y: Any, lam: float, caller: str
               ) -> tuple[dict[int, np.ndarray], np.ndarray, np.ndarray, float]:
         A = check.features(X, self.sizes[0], caller)
-        Y = check.labels(y, A.shape[0], self.K, caller)
+        base = 1 if getattr(self, "labels", "0-based") == "1-based" and self.K > 1 else 0
+        Y = check.labels(y, A.shape[0], self.K, caller, base)
         return self._theta(caller), A, Y, check.lam(lam, caller)
 
     # -- the course's computations ----------------------------------------------------------
@@ -106,11 +117,12 @@ class Network:
         return self.forward(X).h
 
     def predict(self, X: Any) -> np.ndarray:
-        """Class indices 0..K−1 (the most probable output), or 0/1 (h ≥ 0.5) when K = 1."""
+        """Class indices 0..K−1 (1..K with ``labels="1-based"``) of the most probable
+        output, or 0/1 (h ≥ 0.5) when K = 1."""
         h = self.predict_proba(X)
         if self.K == 1:
             return (h[:, 0] >= 0.5).astype(np.int64)
-        return np.argmax(h, axis=1)
+        return np.argmax(h, axis=1) + (1 if self.labels == "1-based" else 0)
 
     def cost(self, X: Any, y: Any, lam: float = 0.0) -> float:
         """J(Θ), the regularised cross-entropy, computed stably from the logits z^(L)."""
@@ -168,15 +180,19 @@ class Network:
                        progress=progress, **tolerances)
 
     # -- unrolled parameters (the course's nn_params) ----------------------------------------
-    def unroll(self) -> np.ndarray:
-        """Θ^(1), Θ^(2), ... flattened (row-major) and joined into one vector."""
-        return unroll(self._theta("Network.unroll"))
+    def unroll(self, order: str = "C") -> np.ndarray:
+        """Θ^(1), Θ^(2), ... flattened and joined into one vector: ``order="C"`` row by row
+        (NumPy's ``ravel()``, the default) or ``order="F"`` down the columns, as the
+        course's Octave ``nn_params = [Theta1(:); Theta2(:)]``."""
+        return unroll(self._theta("Network.unroll"), check_order(order, "Network.unroll"))
 
-    def set_unrolled(self, params: Any) -> None:
-        """The inverse of :meth:`unroll`: put a parameter vector back into ``theta``
-        (copied: later changes to ``params`` do not reach the network)."""
+    def set_unrolled(self, params: Any, order: str = "C") -> None:
+        """The inverse of :meth:`unroll` in the same ``order`` ("C" or "F"): put a
+        parameter vector back into ``theta`` (copied: later changes to ``params`` do not
+        reach the network). Rolling an "F" vector back as "C" scrambles every Θ^(l)."""
         p = np.array(params, dtype=np.float64)
-        self.theta = roll(p, shapes(self.sizes), "Network.set_unrolled")
+        self.theta = roll(p, shapes(self.sizes), "Network.set_unrolled",
+                          check_order(order, "Network.set_unrolled"))
 
     # -- training -----------------------------------------------------------------------------
     def fit(self, X: Any, y: Any, lam: float = 1.0, method: str = "L-BFGS-B", *,

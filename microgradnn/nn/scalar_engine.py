@@ -29,14 +29,9 @@ import numpy as np
 
 from ..scalar import Scalar
 from .backprop import Backprop, Layers
+from .notation import cost_name, name, subscript, theta_name
 
 __all__ = ["ScalarGraph", "scalar_autodiff", "scalar_graph", "subscript"]
-
-
-def subscript(*indices: int) -> str:
-    """``12`` for (1, 2); ``3,12`` once any index has two digits."""
-    parts = [str(i) for i in indices]
-    return ("," if any(len(p) > 1 for p in parts) else "").join(parts)
 
 
 def _example_cost(z: Scalar, y: float) -> Scalar:
@@ -92,7 +87,7 @@ def _grads(nodes: list[Scalar] | list[Scalar | None]) -> np.ndarray:
 
 
 def _theta_nodes(Theta: Layers) -> dict[int, list[list[Scalar]]]:
-    return {l: [[Scalar(float(T[i, j]), name=f"Θ^({l})_{subscript(i + 1, j)}")
+    return {l: [[Scalar(float(T[i, j]), name=theta_name(l, i + 1, j))
                  for j in range(T.shape[1])] for i in range(T.shape[0])]
             for l, T in Theta.items()}
 
@@ -104,18 +99,18 @@ def _forward(theta: dict[int, list[list[Scalar]]], x: np.ndarray, y: np.ndarray,
     L = len(theta) + 1
     # units[l][j] is a_j^(l), with the bias unit a_0^(l) = 1 at j = 0 for l < L
     units: dict[int, list[Scalar]] = {
-        1: [Scalar(1.0, name=f"a^(1)_0{tag}")]
-        + [Scalar(float(v), name=f"a^(1)_{j}{tag}") for j, v in enumerate(x, start=1)]}
+        1: [Scalar(1.0, name=name("a", 1, 0) + tag)]
+        + [Scalar(float(v), name=name("a", 1, j) + tag) for j, v in enumerate(x, start=1)]}
     z: dict[int, list[Scalar]] = {}
     for l in range(1, L):
         z[l + 1] = []
-        units[l + 1] = [Scalar(1.0, name=f"a^({l + 1})_0{tag}")] if l + 1 < L else []
+        units[l + 1] = [Scalar(1.0, name=name("a", l + 1, 0) + tag)] if l + 1 < L else []
         for i, row in enumerate(theta[l], start=1):
             zi = Scalar.dot(row, units[l])  # z_i^(l+1) = Σ_j Θ^(l)_ij a_j^(l)
-            zi.name = f"z^({l + 1})_{i}{tag}"
+            zi.name = name("z", l + 1, i) + tag
             g = "sigmoid" if l + 1 == L else activation
             ai = getattr(zi, g)()  # a_i^(l+1) = g(z_i^(l+1)); the output layer's g is σ
-            ai.name = f"a^({l + 1})_{i}{tag}"
+            ai.name = name("a", l + 1, i) + tag
             z[l + 1].append(zi)
             units[l + 1].append(ai)
     a: dict[int, list[Scalar | None]] = {l: list(u) for l, u in units.items() if l < L}
@@ -123,7 +118,7 @@ def _forward(theta: dict[int, list[list[Scalar]]], x: np.ndarray, y: np.ndarray,
     costs = []
     for k, (zk, yk) in enumerate(zip(z[L], y), start=1):
         c = _example_cost(zk, float(yk))
-        c.name = f"cost_{k}{tag}"
+        c.name = cost_name(k) + tag
         costs.append(c)
     cost = Scalar.sum(costs)
     cost.name = f"cost{tag}"

@@ -113,9 +113,10 @@ def features(X: Any, s1: int, caller: str) -> np.ndarray:
     return A
 
 
-def labels(y: Any, m: int, K: int, caller: str) -> np.ndarray:
-    """The 0/1 matrix Y (m × K) from class indices 0..K−1 of shape (m,), or from a 0/1
-    matrix (m, K). For K = 1, indices are the 0/1 labels themselves."""
+def labels(y: Any, m: int, K: int, caller: str, base: int = 0) -> np.ndarray:
+    """The 0/1 matrix Y (m × K) from class indices of shape (m,) — 0..K−1, or 1..K when
+    ``base`` is 1 (the course's numbering) — or from a 0/1 matrix (m, K). For K = 1,
+    indices are the 0/1 labels themselves."""
     a = as_numbers(y, "y", caller, f"class indices of shape ({m},) or a 0/1 matrix of shape "
                  f"({m}, {K})")
     if a.ndim == 0 or a.ndim > 2:
@@ -136,6 +137,20 @@ def labels(y: Any, m: int, K: int, caller: str) -> np.ndarray:
     if K == 1:  # one output unit: the labels are 0/1 themselves
         return class_indices(a, 2, caller, note="K = 1 output takes 0/1 labels"
                              ).astype(np.float64).reshape(m, 1)
+    if base == 1:
+        a = a - 1.0
+        note = f"{K} classes; labels are 1-based, Network(labels='1-based')"
+        return one_hot_noted(a, K, caller, note, shown=1)
+    return one_hot(a, K, caller)
+
+
+def one_hot_noted(a: np.ndarray, K: int, caller: str, note: str, shown: int) -> np.ndarray:
+    """:func:`one_hot` of labels already shifted down by ``shown``; errors show them as given."""
+    bad = ~np.isfinite(a) | (a != np.round(a)) | (a < 0) | (a > K - 1) if a.ndim == 1 else None
+    if bad is not None and bad.any():
+        t = int(np.argmax(bad))
+        raise ValueError(f"{caller}: y[{t}] = {a[t] + shown:g} is not a class label in "
+                         f"{shown}..{K - 1 + shown} ({note})")
     return one_hot(a, K, caller)
 
 

@@ -134,7 +134,9 @@ class Unary(Op):
         if not checked and (self.casts or newest.stamp > node._order):
             return careful_vjp(node, g, parents, self, saved)
         x, params = saved
-        return (self.vjps[0](g, node.data, x, *params),)
+        if params:
+            return (self.vjps[0](g, node.data, x, *params),)
+        return (self.vjps[0](g, node.data, x),)  # (a call with *() costs every node)
 
     def read(self, node: Any, parents: tuple, saved: Any) -> list[Any]:
         names = self.reads[0].split()
@@ -157,11 +159,13 @@ class Binary(Op):
         vjp_a, vjp_b = self.vjps
         ga = gb = None
         if sa is not None:
-            ga = g if vjp_a is same else vjp_a(g, ans, x, y, *params)
+            ga = (g if vjp_a is same else vjp_a(g, ans, x, y, *params) if params
+                  else vjp_a(g, ans, x, y))
             if ga.shape != sa:  # (a call saved when nothing was broadcast)
                 ga = unbroadcast(ga, sa)
         if sb is not None:
-            gb = g if vjp_b is same else vjp_b(g, ans, x, y, *params)
+            gb = (g if vjp_b is same else vjp_b(g, ans, x, y, *params) if params
+                  else vjp_b(g, ans, x, y))
             if gb.shape != sb:
                 gb = unbroadcast(gb, sb)
         keep: slice = nodes

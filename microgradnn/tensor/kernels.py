@@ -25,10 +25,8 @@ _ndarray = np.ndarray
 _generic = np.generic
 _dot = np.dot
 
-
-def _is_array(v: Any) -> bool:
-    """An ndarray or a NumPy scalar (0-d arithmetic gives those): the fast paths apply."""
-    return v.__class__ is _ndarray or isinstance(v, _generic)
+# The fast paths below take ndarrays and NumPy scalars (0-d arithmetic gives those), tested
+# inline as ``v.__class__ is _ndarray or isinstance(v, _generic)`` (a helper is a call per op).
 
 # sigmoid: from this many entries on, the formula in place beats SciPy's expit (about three
 # times faster on the course's 5000×25 hidden layer, benchmarks/bench_tensor.py (a)); below,
@@ -85,7 +83,7 @@ def softplus(x: np.ndarray) -> Any:
 def sigmoid_vjp(g: Any, s: Any, x: Any = None) -> Any:
     """g·σ'(a) = g·s(1 - s) from the output s = σ(a); on arrays in place on one temporary.
     (The op table's VJP itself: (g, ans, x).)"""
-    if s.__class__ is _ndarray and _is_array(g):
+    if s.__class__ is _ndarray and (g.__class__ is _ndarray or isinstance(g, _generic)):
         d = 1.0 - s  # a fresh array: the in-place steps below touch nothing else
         d *= s
         d *= g
@@ -96,7 +94,7 @@ def sigmoid_vjp(g: Any, s: Any, x: Any = None) -> Any:
 def softplus_vjp(g: Any, ans: Any, x: Any) -> Any:
     """g·softplus'(a) = g·σ(a); on arrays through the stable :func:`sigmoid`, in place.
     (The op table's VJP itself: (g, ans, x).)"""
-    if x.__class__ is _ndarray and _is_array(g):
+    if x.__class__ is _ndarray and (g.__class__ is _ndarray or isinstance(g, _generic)):
         d = sigmoid(x)
         d *= g
         return d
@@ -121,7 +119,7 @@ def spread(g: Any, shape: tuple[int, ...], size: int) -> Any:
 
     Large results are a read-only broadcast view (see ``BROADCAST_VIEW_MIN``; a leaf copies
     it into a gradient of its own), small ones a filled array."""
-    if not _is_array(g):
+    if g.__class__ is not _ndarray and not isinstance(g, _generic):
         return g + np.zeros(shape)
     if size >= BROADCAST_VIEW_MIN:
         return np.broadcast_to(g, shape)

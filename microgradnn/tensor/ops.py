@@ -70,6 +70,8 @@ def _kept(g: Any, ans: Any, axes: tuple[int, ...], keepdims: bool) -> tuple[Any,
 
 
 def _sum(x: Any, axes: tuple[int, ...] | None, keepdims: bool, scale: float) -> Any:
+    if axes is None and not keepdims:
+        return x.sum()  # everything, to a number: the common case, without keywords
     return x.sum(axis=axes, keepdims=keepdims)
 
 

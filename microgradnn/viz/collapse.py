@@ -13,34 +13,27 @@ layer among its inputs (it is part of that layer's computation).
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 import numpy as np
 
 from ..core import Node
+from ..nn.notation import parse
 from . import style
-from .graph import new_drawing
 from .labels import colour_value, is_array, scale_values
-from .render import Drawing
+from .render import Drawing, new_drawing
 from .style import MISSING, MUTED, escape, font, format_number, markup
 
 __all__ = ["draw_layers", "layer_of"]
 
-_LAYER = re.compile(r"^(?P<symbol>[^\^_\s]+)\^\((?P<layer>\d+)\)")
 MAX_ROWS = 12  # per cluster; wider layers show ranges instead of one row per unit
 
 
 def layer_of(name: str | None) -> tuple[str, int] | None:
     """(symbol, layer) for a course name such as ``z^(2)_1`` or ``Θ^(1)_12``."""
-    if not name:
-        return None
-    m = _LAYER.match(name)
-    if m is None:
-        return None
-    symbol, layer = m.group("symbol"), int(m.group("layer"))
-    return symbol, layer + 1 if symbol in ("Θ", "Theta", "W") else layer
+    parsed = parse(name)
+    return None if parsed is None else (parsed.symbol, parsed.group)
 
 
 Found = tuple[str, int] | None  # layer_of(node.name)
@@ -130,12 +123,14 @@ def draw_layers(order: Sequence[Node], *, precision: int, rankdir: str) -> Drawi
             pg = group[index[p]]
             if pg != g:
                 counts[(pg, g)] += 1
+    root_fill = scale.fill(colour_value(root.grad))
+    root_ink = style.ink_on(root_fill)
     root_label = style.table([
-        f'<TR><TD><B>{font(markup(root.label()), size=12)}</B></TD></TR>',
-        f'<TR><TD>{_mono("value " + _value_text(root.data, precision))}</TD></TR>',
+        f'<TR><TD><B>{font(markup(root.label()), size=12, color=root_ink)}</B></TD></TR>',
+        f'<TR><TD>{_mono("value " + _value_text(root.data, precision), root_ink)}</TD></TR>',
     ])
     d.body.append(f'\troot [label=<{root_label}> shape=box style="rounded,filled" '
-                  f'fillcolor="{scale.fill(colour_value(root.grad))}"]\n')
+                  f'fillcolor="{root_fill}"]\n')
     for p in root.parents:
         counts[(group[index[p]], "root")] += 1  # type: ignore[index]
     for (a, b), n in sorted(counts.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))):

@@ -106,7 +106,7 @@ def _summary(values: np.ndarray, precision: int) -> str:
 
 
 def _row(key: str, body: str, ink: str | None) -> str:
-    key_ink = "#eeeeee" if ink == "white" else MUTED
+    key_ink = ink or INK  # readable on the node's fill (style.ink_on), like the numbers
     return (f'<TR><TD ALIGN="LEFT">{font(key, size=9, color=key_ink)}</TD><TD WIDTH="5"></TD>'
             f'<TD ALIGN="RIGHT">{body}</TD></TR>')
 

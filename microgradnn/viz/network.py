@@ -10,76 +10,25 @@ formula out with its numbers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from ..nn.notation import theta_name
 from . import style
-from .caption import delta_caption, theta_name
-from .graph import new_drawing
-from .render import Drawing
+from .caption import delta_caption
+from .example import Example, example_of
+from .render import Drawing, new_drawing
 from .style import escape, font, format_number, markup, short_number
+from .tikz_labels import NetworkLabels
 
 __all__ = ["draw_network"]
 
 HIGHLIGHT = "#1a1a1a"
-LABELLED_EDGES = 60  # beyond this many edges only the highlighted ones carry their Θ label
+LABELLED_EDGES = 9  # a layer pair with more drawn edges shows Θ^(l) as a table instead
+MATRIX_CELLS = 7  # rows and columns of a Θ table before it elides with ⋯
 BIAS_FILL = "#ffffff"
-
-
-@dataclass
-class Example:
-    """What the picture shows for one example, keyed by layer l (units 1-based)."""
-
-    sizes: tuple[int, ...]
-    theta: dict[int, np.ndarray]
-    a: dict[int, np.ndarray]  # a^(l) without the bias unit
-    z: dict[int, np.ndarray]  # z^(l), l >= 2
-    delta: dict[int, np.ndarray] | None  # δ^(l), l >= 2 (None without y)
-    weighted: dict[int, np.ndarray] | None  # Σ_i Θ^(l)_ij δ_i^(l+1), 2 <= l < L (None without y)
-    y: np.ndarray | None
-    cost: float | None
-    activation: str
-
-    @property
-    def L(self) -> int:
-        return len(self.sizes)
-
-
-def _example(net: Any, x: Any, y: Any) -> Example:
-    for attr in ("sizes", "theta", "forward", "backprop"):
-        if not hasattr(net, attr):
-            raise TypeError(f"draw_network: expected a microgradnn.nn.Network, got "
-                            f"{type(net).__name__} (it has no {attr!r})")
-    from ..nn.validation import as_numbers, one_example_y, one_hot
-
-    sizes = tuple(int(s) for s in net.sizes)
-    X = as_numbers(x, "x", "draw_network", f"one example, a vector of length s_1 = {sizes[0]}")
-    if X.ndim == 2 and X.shape[0] == 1:
-        X = X[0]
-    if X.ndim != 1 or X.shape[0] != sizes[0]:
-        raise ValueError(f"draw_network: x has shape {X.shape}; expected one example, a vector "
-                         f"of length s_1 = {sizes[0]}")
-    fwd = net.forward(X[None, :])
-    L = len(sizes)
-    a = {l: np.asarray(fwd.a[l][0, 1:] if l < L else fwd.a[l][0], dtype=np.float64)
-         for l in range(1, L + 1)}
-    z = {l: np.asarray(fwd.z[l][0], dtype=np.float64) for l in range(2, L + 1)}
-    delta = weighted = Y = cost = None
-    if y is not None:
-        Y = np.atleast_1d(as_numbers(y, "y", "draw_network", "a class index 0..K−1 or a 0/1 "
-                                     f"row of length K = {sizes[-1]}"))  # as drawn
-        labels = one_example_y(Y, sizes[-1])  # as Network.backprop reads it, m = 1
-        result = net.backprop(X[None, :], labels)
-        delta = {l: np.asarray(result.delta[l][0], dtype=np.float64) for l in range(2, L + 1)}
-        weighted = {l: np.asarray(result.weighted[l][0], dtype=np.float64) for l in range(2, L)}
-        cost = float(result.cost)
-        if labels.ndim == 1 and sizes[-1] > 1:  # a class index: show it as the 0/1 row
-            Y = one_hot(labels, sizes[-1], "draw_network")[0]
-    theta = {l: np.asarray(net.theta[l], dtype=np.float64) for l in range(1, L)}
-    return Example(sizes, theta, a, z, delta, weighted, Y, cost,
-                   getattr(net, "activation", "sigmoid"))
+HIGHLIGHT_CELL = "#fff0a8"  # the highlighted unit's column in a Θ table
 
 
 def _check(ex: Example, highlight: Any, max_units: Any, weights: Any,
@@ -144,8 +93,8 @@ def _edge_attrs(ex: Example, l: int, i: int, j: int, precision: int, weights: bo
         width = max(width, 1.2) + 1.2
         attrs.append(f'color="{HIGHLIGHT}" fontcolor="{HIGHLIGHT}"')
     elif emphasis == "off":
-        attrs.append(f'color="{style.FADED}" fontcolor="#bbbbbb"')
-    name = theta_name(l, i, j)
+        attrs.append(f'color="{style.FADED}"')
+    name = style.pretty(theta_name(l, i, j))
     attrs.append(f'penwidth="{width:.2f}" tooltip="{name} = {w!r}"')
     if weights == "all" or (weights and emphasis == "on"):
         attrs.append(f"label=<{markup(name)} = {short_number(w, precision)}>")
@@ -172,7 +121,7 @@ def draw_network(
     l+1 and adds a caption computing δ_j^(l) = (Σ_i Θ^(l)_ij δ_i^(l+1)) · g'(z_j^(l)).
     Layers wider than ``max_units`` are elided. Returns a :class:`Drawing`.
     """
-    ex = _example(net, x, y)
+    ex = example_of(net, x, y)
     hl = _check(ex, highlight, max_units, weights, precision)
     scale = style.DivergingScale(
         [v for d in ex.delta.values() for v in d] if ex.delta is not None else [])
@@ -185,30 +134,94 @@ def draw_network(
     for l in range(1, ex.L + 1):
         lines.extend(_column(ex, l, shown[l], scale, precision, hl))
     top = max((float(np.max(np.abs(T))) for T in ex.theta.values() if T.size), default=0.0)
-    if weights is True and _edge_count(shown) <= LABELLED_EDGES:
-        weights = "all"
     focus = hl if hl is not None and hl[0] < ex.L else None  # the output layer has no edges out
     for l in range(1, ex.L):
         sources = [0, *shown[l]]
+        on_edges = weights == "all" or (weights is True and
+                                        len(sources) * len(shown[l + 1]) <= LABELLED_EDGES)
+        if weights and not on_edges:
+            lines.append(_matrix(ex, l, shown, precision, focus))
         for i in shown[l + 1]:
             for j in sources:
                 emphasis = None if focus is None else "on" if (l, j) == focus else "off"
                 tail = f"b{l}" if j == 0 else f"u{l}_{j}"
+                # with a Θ table, only the highlighted unit's edges keep their labels
+                label = "all" if on_edges else bool(weights)
                 lines.append(f"\t{tail} -> u{l + 1}_{i} ["
-                             f"{_edge_attrs(ex, l, i, j, precision, weights, emphasis, top)}]\n")
+                             f"{_edge_attrs(ex, l, i, j, precision, label, emphasis, top)}]\n")
     for l in range(1, ex.L):  # headers in one row across the top, in layer order
         lines.append(f"\th{l} -> h{l + 1} [style=invis weight=100]\n")
     g.body.extend(lines)
-    if ex.delta is not None:
-        g.body.append(f"\tlegend [label=<{scale.legend(precision, 'δ = ∂cost/∂z', note=False)}> "
-                      "shape=plain]\n")
+    g.body.append(f"\tlegend [label=<{_legend(ex, scale, precision, top)}> shape=plain]\n")
     g.attr(label=f"<{_caption(ex, hl, precision)}>", labelloc="b", labeljust="c",
            fontsize="12")
+    g.labels = NetworkLabels(ex, shown, scale, precision, hl)
     return g
 
 
-def _edge_count(shown: dict[int, list[int]]) -> int:
-    return sum((len(shown[l]) + 1) * len(shown[l + 1]) for l in range(1, len(shown)))
+def _legend(ex: Example, scale: style.DivergingScale, precision: int, top: float) -> str:
+    """Colour (δ) and edge width (|Θ|) explained, one under the other."""
+    rows = []
+    if ex.delta is not None:
+        rows.append(f"<TR><TD>{scale.legend(precision, 'fill: δ = ∂cost/∂z', note=False)}"
+                    "</TD></TR>")
+    bars, numbers = [], []
+    for t in (0.0, 0.5, 1.0):
+        width = 0.6 + 2.2 * t if top else 1.0
+        bars.append(f'<TD HEIGHT="{max(1, round(width))}" WIDTH="40" BGCOLOR="{style.EDGE}">'
+                    "</TD><TD WIDTH=\"8\"></TD>")
+        numbers.append(f'<TD>{font(short_number(t * top, precision), size=8)}</TD><TD></TD>')
+    head = font(escape("edge width: |Θ| (dashed: Θ = 0)"), size=9)
+    rows.append(f'<TR><TD>{head}</TD></TR><TR><TD><TABLE BORDER="0" CELLBORDER="0" '
+                f'CELLSPACING="0" CELLPADDING="0"><TR>{"".join(bars)}</TR>'
+                f'<TR>{"".join(numbers)}</TR></TABLE></TD></TR>')
+    return style.table(rows, cellpadding=2)
+
+
+def _matrix(ex: Example, l: int, shown: dict[int, list[int]], precision: int,
+            focus: tuple[int, int] | None) -> str:
+    """Θ^(l) as a table node beside the edges it labels (rows i: units of layer l+1,
+    columns j: units of layer l, column 0 the bias); wide matrices elide with ⋯."""
+    T = ex.theta[l]
+    rows_i = visible_units(T.shape[0], MATRIX_CELLS)
+    cols_j = [0, *visible_units(T.shape[1] - 1, MATRIX_CELLS - 1)]
+    mark = focus[1] if focus is not None and focus[0] == l else None
+
+    def cell(text: str, bold: bool = False, bg: str | None = None) -> str:
+        body = font(escape(text), size=9, face=style.MONO if not bold else None)
+        bgcolor = f' BGCOLOR="{bg}"' if bg else ""
+        return f'<TD ALIGN="RIGHT"{bgcolor}>{"<B>" + body + "</B>" if bold else body}</TD>'
+
+    head = [cell(style.pretty(f"Θ^({l})"), bold=True)]
+    previous = -1
+    for j in cols_j:
+        if j != previous + 1:
+            head.append(cell("⋯"))
+        head.append(cell(f"j={j}", bg=HIGHLIGHT_CELL if j == mark else None))
+        previous = j
+    body = [f"<TR>{''.join(head)}</TR>"]
+    previous_i = 0
+    for i in rows_i:
+        if i != previous_i + 1:
+            body.append(f'<TR>{cell("⋮")}</TR>')
+        cells = [cell(f"i={i}")]
+        previous = -1
+        for j in cols_j:
+            if j != previous + 1:
+                cells.append(cell("⋯"))
+            cells.append(cell(short_number(float(T[i - 1, j]), precision),
+                              bg=HIGHLIGHT_CELL if j == mark else None))
+            previous = j
+        body.append(f"<TR>{''.join(cells)}</TR>")
+        previous_i = i
+    note = font(escape(f"Θ⁽{l}⁾ᵢⱼ: from unit j of layer {l} to unit i of layer {l + 1}"),
+                size=8, color=style.MUTED)
+    table = ('<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="2" '
+             f'COLOR="#bbbbbb">{"".join(body)}</TABLE>')
+    return (f'\ttheta{l} [label=<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0">'
+            f'<TR><TD>{table}</TD></TR><TR><TD>{note}</TD></TR></TABLE>> shape=plain]\n'
+            f"\t{{rank=same; u{l}_{shown[l][-1]}; theta{l}}}\n"
+            f"\tu{l}_{shown[l][-1]} -> theta{l} [style=invis]\n")
 
 
 def _column(ex: Example, l: int, units: list[int], scale: style.DivergingScale,
@@ -218,9 +231,10 @@ def _column(ex: Example, l: int, units: list[int], scale: style.DivergingScale,
     size = ex.sizes[l - 1]
     kind = "input" if l == 1 else "output" if l == ex.L else "hidden"
     sub = font(f"{kind}, {markup(f's_{l}')} = {size:,}", size=9, color=style.MUTED)
-    header = f"Layer {l}<BR/>{sub}"
+    header = style.table([f"<TR><TD>{font(f'Layer {l}', size=12)}</TD></TR>",
+                          f"<TR><TD>{sub}</TD></TR>"], cellpadding=0)
     out = [f"\tsubgraph layer{l} {{\n", "\t\trank=same\n",
-           f"\t\th{l} [label=<{font(header, size=12)}> shape=plaintext]\n"]
+           f"\t\th{l} [label=<{header}> shape=plaintext]\n"]
     chain = [f"h{l}"]
     if l < ex.L:
         out.append(f'\t\tb{l} [label="+1" shape=circle style="dashed,filled" '

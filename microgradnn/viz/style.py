@@ -1,26 +1,37 @@
-"""How drawings look: fonts, numbers, escaped labels with real sub- and superscripts, and
-the diverging colour scale that encodes δ.
+"""How drawings look: fonts, numbers, escaped labels with Unicode sub- and superscripts,
+the diverging colour scale that encodes δ, and text colours readable on every fill.
 
 Every piece of text that reaches Graphviz goes through :func:`markup` (or :func:`escape`),
 so a name full of quotes, angle brackets, braces, ampersands or newlines still yields valid
-DOT. Labels are Graphviz HTML-like labels, which is what makes ``<SUB>``/``<SUP>`` possible.
+DOT. Scripts are Unicode characters (a₁⁽²⁾, Θ⁽²⁾₁₂), never Graphviz's ``<SUB>``/``<SUP>``:
+those become SVG ``baseline-shift`` spans that browsers place differently from Graphviz,
+while plain characters are drawn the same by browsers, rsvg, cairo and PDF viewers. Text
+colours meet WCAG AA (contrast ≥ 4.5:1) on the fill they sit on: :func:`ink_on`.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable
+
+from ..nn.notation import pretty, sub, sup
 
 __all__ = [
     "FONT",
     "MISSING",
     "DivergingScale",
     "check_precision",
+    "contrast",
+    "dot_string",
     "escape",
     "format_number",
+    "ink_on",
     "markup",
     "short_number",
+    "sub",
+    "sup",
 ]
 
 FONT = "Helvetica"
@@ -29,7 +40,7 @@ MISSING = "—"  # a δ no backward pass has reached: never drawn as a fake 0
 MINUS = "−"  # U+2212, the typographic minus sign
 
 INK = "#222222"
-MUTED = "#777777"
+MUTED = "#666666"  # 5.7:1 on white (WCAG AA asks for 4.5:1)
 EDGE = "#555555"
 FADED = "#cccccc"
 OP_FILL = "#eef0f3"
@@ -42,6 +53,12 @@ GRAPH_ATTR = {
     "pad": "0.25",
     "nodesep": "0.3",
     "ranksep": "0.45",
+    # bounded layout searches: network simplex and crossing minimisation stop early on big
+    # or tangled graphs instead of running for minutes (the picture stays correct)
+    "nslimit": "8",
+    "nslimit1": "8",
+    "mclimit": "0.5",
+    "searchsize": "30",
 }
 NODE_ATTR = {"fontname": FONT, "fontsize": "11", "color": "#4d4d4d", "penwidth": "1.0"}
 EDGE_ATTR = {"fontname": FONT, "fontsize": "9", "color": EDGE, "arrowsize": "0.6",
@@ -108,33 +125,18 @@ def escape(text: object) -> str:
     return s.replace("\n", '<BR ALIGN="CENTER"/>')
 
 
-# A course name: a base followed by ^(2), ^{..}, ^2, _1, _{12}, _12 in any order.
-_SCRIPT = re.compile(
-    r"(?P<kind>[\^_])(?:\((?P<paren>[^()\n]{1,12})\)|\{(?P<brace>[^{}\n]{1,12})\}"
-    r"|(?P<word>[0-9]+(?:,[0-9]+)+|[0-9A-Za-zα-ωΑ-Ω+\-−]{1,3})(?![0-9A-Za-z]))"
-)
+def dot_string(text: object) -> str:
+    """Text for a double-quoted DOT attribute (a tooltip): quotes and backslashes escaped,
+    control characters replaced, line breaks as \\n."""
+    s = _CONTROL.sub("\N{REPLACEMENT CHARACTER}", str(text).replace("\r\n", "\n")
+                     .replace("\r", "\n").replace("\t", " "))
+    return s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
 def markup(name: object) -> str:
-    """A name as HTML-label text, with course notation turned into real scripts:
-    ``z^(2)_1`` → z<SUP>(2)</SUP><SUB>1</SUB>, ``Θ^(2)_12`` → Θ<SUP>(2)</SUP><SUB>12</SUB>,
-    ``x_{10}`` → x<SUB>10</SUB>. Everything else is escaped literally."""
-    s = str(name)
-    out: list[str] = []
-    pos = 0
-    for m in _SCRIPT.finditer(s):
-        if m.start() == 0:
-            continue  # a script needs a base: a leading ^ or _ is literal text
-        out.append(escape(s[pos:m.start()]))
-        if m.group("paren") is not None:
-            inner = f"({m.group('paren')})"
-        else:
-            inner = m.group("brace") if m.group("brace") is not None else m.group("word")
-        tag = "SUP" if m.group("kind") == "^" else "SUB"
-        out.append(f"<{tag}>{escape(inner)}</{tag}>")
-        pos = m.end()
-    out.append(escape(s[pos:]))
-    return "".join(out)
+    """A name as HTML-label text with Unicode scripts (:func:`microgradnn.nn.notation.pretty`):
+    ``a^(2)_1`` → a₁⁽²⁾, ``Θ^(2)_12`` → Θ⁽²⁾₁₂, ``x_{10}`` → x₁₀; the rest escaped."""
+    return escape(pretty(str(name)))
 
 
 def font(text: str, *, size: float | None = None, color: str | None = None,
@@ -165,6 +167,31 @@ NEGATIVE_MID = (0x80, 0x73, 0xac)
 POSITIVE_MID = (0xe0, 0x82, 0x14)
 POSITIVE = (0xb3, 0x58, 0x06)  # dark orange
 WHITE = (0xf7, 0xf7, 0xf7)
+
+
+def luminance(colour: str) -> float:
+    """WCAG relative luminance of ``#rrggbb`` (or "white"/"black")."""
+    colour = {"white": "#ffffff", "black": "#000000"}.get(colour, colour)
+    channels = [int(colour[k:k + 2], 16) / 255 for k in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(ink: str, fill: str) -> float:
+    """WCAG contrast ratio of two colours, 1 to 21."""
+    a, b = sorted((luminance(ink), luminance(fill)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+AA = 4.5  # WCAG AA contrast for normal text
+
+
+@functools.lru_cache(maxsize=4096)  # a drawing has a few hundred distinct fills at most
+def ink_on(fill: str) -> str:
+    """The text colour for ``fill``: the house ink, or white on dark fills, or black when
+    neither reaches 4.5:1 (one of black and white always does: their ratios multiply to 21)."""
+    best = max((INK, "#ffffff"), key=lambda ink: contrast(ink, fill))
+    return best if contrast(best, fill) >= AA else "#000000"
 
 
 def _mix(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> tuple[int, int, int]:
@@ -200,14 +227,15 @@ class DivergingScale:
             return NO_GRAD_FILL
         v = float(value)
         if math.isnan(v):
-            return "#ff0000"
+            return "#cc0000"
         t = self.depth(v)
         mid, end = (NEGATIVE_MID, NEGATIVE) if v < 0 else (POSITIVE_MID, POSITIVE)
         rgb = _mix(WHITE, mid, t / 0.6) if t <= 0.6 else _mix(mid, end, (t - 0.6) / 0.4)
         return _hex(rgb)
 
     def text(self, value: float | None) -> str:
-        return "white" if value is not None and self.depth(float(value)) > 0.62 else INK
+        """The ink readable on ``fill(value)`` (contrast ≥ 4.5:1)."""
+        return ink_on(self.fill(value))
 
     def legend(self, precision: int = 4, title: str = "δ = ∂root/∂node",
                note: bool = True) -> str:

@@ -1,0 +1,65 @@
+"""Per-module mutation scores from the last `mutmut run` (what `make mutation` prints).
+
+    python scripts/mutation_scores.py            # the table, then every mutant not killed
+    python scripts/mutation_scores.py --markdown # the table as Markdown, for the docs
+
+Reads mutmut 3's result files (mutants/<module>.py.meta). The score is killed / checked:
+every checked mutant not killed (survived, no tests, timeout) counts against it, the
+equivalent ones too (docs/mutation-testing.md lists those and why they are equivalent).
+Mutants a stopped run never reached are counted apart, as "not checked".
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+MODULES = {
+    "graph core": ["microgradnn/autodiff.py", "microgradnn/modes.py"],
+    "Scalar ops": ["microgradnn/scalar.py"],
+    "Tensor rules": ["microgradnn/tensor.py", "microgradnn/tensor_binary.py",
+                     "microgradnn/tensor_ops.py", "microgradnn/tensor_version.py"],
+    "hand-coded backprop": ["microgradnn/nn/backprop.py"],
+}
+KILLED = {1, 3, 37}  # a failing test, pytest's internal error, the type checker
+STATUS = {0: "survived", 5: "no tests", 33: "no tests", 34: "skipped", 36: "timeout",
+          -24: "timeout", 24: "timeout", 152: "timeout", 255: "timeout", None: "not checked"}
+
+
+def load(module: str) -> dict[str, int | None]:
+    meta = Path("mutants") / f"{module}.meta"
+    if not meta.exists():
+        sys.exit(f"mutation_scores: {meta} not found; run `make mutation` (mutmut run) first")
+    return json.loads(meta.read_text())["exit_code_by_key"]
+
+
+def main(argv: list[str]) -> None:
+    markdown = "--markdown" in argv
+    rows = []
+    open_mutants = []
+    for group, modules in MODULES.items():
+        for module in modules:
+            codes = load(module)
+            killed = sum(1 for c in codes.values() if c in KILLED)
+            unchecked = sum(1 for c in codes.values() if c is None)
+            rows.append((group, module, killed, len(codes) - unchecked, unchecked))
+            open_mutants += [(name, STATUS.get(c, "suspicious")) for name, c in codes.items()
+                             if c not in KILLED and c is not None]
+    if markdown:
+        print("| part | module | killed | checked | score | not checked |")
+        print("|---|---|---:|---:|---:|---:|")
+        for group, module, killed, checked, unchecked in rows:
+            score = f"{killed / checked:.1%}" if checked else "—"
+            print(f"| {group} | `{module}` | {killed} | {checked} | {score} | {unchecked} |")
+    else:
+        for group, module, killed, checked, unchecked in rows:
+            score = f"{killed / checked:.1%}" if checked else "—"
+            print(f"{group:20} {module:34} {killed:5}/{checked:<5} {score:>7}"
+                  f"   ({unchecked} not checked)")
+        for name, status in sorted(open_mutants):
+            print(f"    {status:10} {name}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

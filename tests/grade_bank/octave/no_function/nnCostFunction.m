@@ -1,0 +1,2 @@
+% BANK: a script, not the function
+x = 1;
