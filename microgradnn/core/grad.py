@@ -34,7 +34,7 @@ def grad(
             raise TypeError(f"grad: inputs must be nodes, got {type(node).__name__}")
     seed = output._seed() if gradient is None else output._check_gradient(gradient)
     if create_graph:  # a node given as the gradient stays one (jvp differentiates by it)
-        seed = gradient if isinstance(gradient, Node) else output._as_node(seed)
+        seed = gradient if isinstance(gradient, Node) else output._seed_node(seed)
     order = topological_order(output)
     saved = {node: node.grad for node in order}
     try:

@@ -105,6 +105,13 @@ class Node:
         """A gradient value as a constant node of this type (the seed of create_graph)."""
         raise TypeError(f"{type(self).__name__} has no node form for gradients")
 
+    def _seed_node(self, seed: Any) -> Any:
+        """The seed of a create_graph pass as a node, named so that a drawing of the
+        gradient's graph says what the constant is."""
+        node = self._as_node(seed)
+        node.name = "seed ∂root/∂root"
+        return node
+
     def _own_grad(self, g: Any) -> Any:
         """A leaf's gradient as an object the leaf may keep and change (default: as is)."""
         return g
@@ -177,7 +184,7 @@ class Node:
         seed = self._seed() if gradient is None else self._check_gradient(gradient)
         if create_graph:
             order = topological_order(self)
-            for leaf, before, now in sweep(order, self, self._as_node(seed), True):
+            for leaf, before, now in sweep(order, self, self._seed_node(seed), True):
                 leaf.grad = before if now is None else now if before is None else before + now
             return
         for leaf, before, now in sweep(topological_order(self), self, seed):
