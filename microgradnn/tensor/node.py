@@ -50,6 +50,7 @@ class Tensor(Node):
     __array_ufunc__ = numpy_protocol.array_ufunc  # np.exp(t), arr @ t: Tensors (NEP 13)
     __array_function__ = numpy_protocol.array_function  # np.sum(t, axis=0) (NEP 18)
     _graph_vjp = higher.graph_vjp  # create_graph: the op table's VJPs on Tensors
+    _as_node = staticmethod(apply.constant)  # type: ignore[assignment]  # a constant Tensor
 
     def __init__(self, data: ArrayLike, requires_grad: bool = False, name: str | None = None,
                  dtype: Any = None) -> None:
@@ -99,9 +100,6 @@ class Tensor(Node):
                 f"({self.label()} has shape {self.shape}; pass backward(gradient=...) "
                 "of that shape)")
         return np.array(1.0, dtype=self.data.dtype).reshape(self.data.shape)
-
-    def _as_node(self, g: Any) -> Tensor:
-        return Tensor(g)
 
     def _own_grad(self, g: Any) -> np.ndarray:
         """Leaves keep writable arrays of their own in their own dtype: rules may return
