@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 from op_table import ALL
-from test_viz_support import parse_svg, texts
+from viz_support import parse_svg, texts
 
 import microgradnn as mg
 from microgradnn.viz import graph as viz_graph
