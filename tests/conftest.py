@@ -2,12 +2,17 @@
 
 The PyTorch oracle is a hard requirement of the test suite (the `test` extra installs it):
 a missing torch is an error, never a skip.
+
+The tests live in folders that mirror the package (core/, tensor/, nn/, viz/, app/; the
+top-level modules' and the project's own tests here); the helpers they share are in
+support/, which this file puts on the import path.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +21,8 @@ from typing import Any
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "support"))
 
 settings.register_profile(
     "default",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from test_viz_support import fmt, group_texts, groups, texts
+from viz_support import fmt, group_texts, groups, texts
 
 import microgradnn as mg
 from microgradnn.viz import style

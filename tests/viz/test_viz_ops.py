@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 from op_table import ALL
-from test_viz_support import parse_svg, texts
+from viz_support import parse_svg, texts
 
 import microgradnn as mg
 from microgradnn.viz import graph as viz_graph
@@ -131,5 +131,10 @@ def test_precision_bounds_are_accepted():
     assert parse_svg(mg.draw_graph(o, precision=12).svg()).tag.endswith("svg")
 
 
-def test_html_label_is_gone():
-    assert not hasattr(style, "html_label")
+def test_a_name_with_markup_characters_is_shown_as_typed():
+    """Labels are Graphviz HTML: a name with <, > and & is escaped, never read as markup."""
+    x = mg.Scalar(0.5, name="a<b & c>")
+    o = x.tanh()
+    o.backward()
+    shown = texts(mg.draw_graph(o).svg())
+    assert any("a<b & c>" in text for text in shown), shown

@@ -9,7 +9,7 @@ import sys
 import textwrap
 
 import pytest
-from test_viz_support import fmt, group_texts, groups, neuron, texts
+from viz_support import fmt, group_texts, groups, neuron, texts
 
 import microgradnn as mg
 from microgradnn.viz import style

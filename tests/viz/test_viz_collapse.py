@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_viz_support import fmt, group_texts, groups, texts
+from viz_support import fmt, group_texts, groups, texts
 
 import microgradnn as mg
 from microgradnn.nn import Network, lecture_network

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import graphviz
 import pytest
-from test_viz_support import fmt, neuron, parse_svg, texts
+from viz_support import fmt, neuron, parse_svg, texts
 
 import microgradnn as mg
 from microgradnn.viz import Drawing, GraphvizNotFound

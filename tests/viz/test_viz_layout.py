@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from svg_layout import measure_svgs, outside_their_node, overlaps, poor_contrast, xdot_texts
-from test_viz_support import neuron
+from viz_support import neuron
 
 import microgradnn as mg
 from microgradnn.app.demo import lecture_demo

@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 from svg_layout import run_chromium
-from test_viz_support import fmt, group_texts, groups, neuron, parse_svg
+from viz_support import fmt, group_texts, groups, neuron, parse_svg
 
 import microgradnn as mg
 from microgradnn.viz import style

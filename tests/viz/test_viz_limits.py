@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_viz_support import groups, neuron
+from viz_support import groups, neuron
 
 import microgradnn as mg
 from microgradnn.app.expr import evaluate

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_viz_support import SVG_NS, fmt, group_texts, group_x, groups, texts
+from viz_support import SVG_NS, fmt, group_texts, group_x, groups, texts
 
 import microgradnn as mg
 from microgradnn.nn import Network, lecture_network, sigmoid_gradient
