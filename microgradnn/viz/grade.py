@@ -7,8 +7,10 @@ edges into them, are red, with autodiff's δ beside them.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from . import style
 from .network import draw_network
 from .render import Drawing
 
@@ -50,9 +52,14 @@ def draw_grade(report: Any, case: str | None = None) -> Drawing:
             g.body[k] = f'{end} color="{WRONG_INK}"]\n'
         else:
             l, j = unit
-            want = float(ref[l][0, j - 1])
-            note = (f'<TABLE BORDER="0" CELLPADDING="1" BGCOLOR="white"><TR><TD><FONT '
-                    f'COLOR="{WRONG_INK}" POINT-SIZE="10">autodiff δ = {want:.4g}</FONT>'
-                    '</TD></TR></TABLE>')
-            g.body[k] = f'{end} color="{WRONG_INK}" penwidth="3" xlabel=<{note}>]\n'
+            # autodiff's δ as a third row of the unit's own label, in the unit's ink: an
+            # external label would sit among the edges, which are drawn over it
+            ink = re.search(r'COLOR="(#[0-9a-fA-F]{6})"', end)
+            colour = ink.group(1) if ink else style.INK
+            row = (f'<TR><TD ALIGN="LEFT"><FONT COLOR="{colour}" POINT-SIZE="10">autodiff</FONT>'
+                   f'</TD><TD WIDTH="4"></TD><TD ALIGN="RIGHT"><FONT FACE="Courier" '
+                   f'COLOR="{colour}">{style.format_number(float(ref[l][0, j - 1]))}</FONT>'
+                   '</TD></TR>')
+            head_part, _, tail_part = end.rpartition("</TABLE>>")
+            g.body[k] = f'{head_part}{row}</TABLE>>{tail_part} color="{WRONG_INK}" penwidth="3"]\n'
     return g

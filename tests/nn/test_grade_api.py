@@ -13,6 +13,7 @@ from microgradnn.app.cli import main
 from microgradnn.nn import grade
 from microgradnn.nn.grader import GradeUsageError
 from microgradnn.nn.grader.cases import standard_cases
+from microgradnn.viz.style import format_number
 
 BANK = Path(__file__).parent / "grade_bank"
 sys.path.insert(0, str(BANK / "python"))
@@ -66,8 +67,13 @@ def test_draw_shows_the_learners_delta_and_marks_the_wrong_units(tmp_path: Path)
     r = grade(mistakes.g_prime_of_a)
     g = r.draw()
     learner = r.localisation.learner[2]  # type: ignore[union-attr]
-    assert f"{learner[0]:.4f}"[:6] in g.source
-    assert g.source.count("autodiff δ =") == 5  # every hidden unit differs
+    # the learner's δ on the unit, as drawings write numbers (U+2212 minus)
+    assert format_number(float(learner[0])) in g.source
+    # every hidden unit differs: a third row with autodiff's δ, and a red border
+    assert g.source.count(">autodiff<") == 5
+    assert g.source.count('color="#d62728" penwidth="3"') == 5
+    ref = r.localisation.reference[2]  # type: ignore[union-attr]
+    assert format_number(float(ref[0])) in g.source
     out = g.render(outfile=tmp_path / "mine.svg")
     assert Path(out).read_text().count("#d62728") > 5
     with pytest.raises(ValueError, match="no one-example case"):

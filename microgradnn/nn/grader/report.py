@@ -117,7 +117,7 @@ class GradeReport:
         """The lecture's network picture for a one-example case (``case`` by name; by default
         the one the δ's were read back from): each unit shows the learner's δ_j^(l), read
         from their gradient's bias column; wrong units and the edges into them are red, with
-        autodiff's δ beside them. Drawn by :func:`microgradnn.viz.draw_grade`.
+        autodiff's δ as a third line. Drawn by :func:`microgradnn.viz.draw_grade`.
 
         The one import from nn up into viz: the contract gives the report a ``draw()``,
         and the picture itself belongs to viz (import-linter's contract names this edge)."""
