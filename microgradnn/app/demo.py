@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -107,27 +108,31 @@ def lecture_demo(out: Path | None, say: Callable[[str], None] = print, *,
 def write_tex(net: Network, x: np.ndarray, y: np.ndarray, out: Path) -> list[Path]:
     """The demo's pictures as LaTeX: ``network.tex``, ``delta_2_2.tex``, ``graph.tex``
     (standalone TikZ documents) and ``sweep.tex`` (Beamer: the network's δ right to left)."""
-    from ..viz import draw_graph, draw_network, network_beamer
+    from ..viz import network_beamer
 
-    out.mkdir(parents=True, exist_ok=True)
-    draw_network(net, x, y).render(outfile=out / "network.tex")
-    draw_network(net, x, y, highlight=(2, 2)).render(outfile=out / "delta_2_2.tex")
-    graph = net.scalar_graph(x, y)
-    graph.cost.backward()
-    draw_graph(graph.cost).render(outfile=out / "graph.tex")
+    _write_drawings(net, x, y, out, "tex")
     network_beamer(net, x, y, out / "sweep.tex")
     return [out / name for name in ("network.tex", "delta_2_2.tex", "graph.tex", "sweep.tex")]
 
 
-def _write_pictures(net: Network, x: np.ndarray, y: np.ndarray, out: Path,
-                    say: Callable[[str], None]) -> None:
-    from ..viz import backward_steps, draw_graph, draw_network
+def _write_drawings(net: Network, x: np.ndarray, y: np.ndarray, out: Path,
+                    suffix: str) -> Any:
+    """network, delta_2_2 and graph as ``.{suffix}`` files; returns the graph's cost node."""
+    from ..viz import draw_graph, draw_network
 
     out.mkdir(parents=True, exist_ok=True)
-    draw_network(net, x, y).render(outfile=out / "network.svg")
-    draw_network(net, x, y, highlight=(2, 2)).render(outfile=out / "delta_2_2.svg")
+    draw_network(net, x, y).render(outfile=out / f"network.{suffix}")
+    draw_network(net, x, y, highlight=(2, 2)).render(outfile=out / f"delta_2_2.{suffix}")
     graph = net.scalar_graph(x, y)
     graph.cost.backward()
-    draw_graph(graph.cost).render(outfile=out / "graph.svg")
-    backward_steps(graph.cost).save_html(out / "backward.html")
+    draw_graph(graph.cost).render(outfile=out / f"graph.{suffix}")
+    return graph.cost
+
+
+def _write_pictures(net: Network, x: np.ndarray, y: np.ndarray, out: Path,
+                    say: Callable[[str], None]) -> None:
+    from ..viz import backward_steps
+
+    cost = _write_drawings(net, x, y, out, "svg")
+    backward_steps(cost).save_html(out / "backward.html")
     say(f"\nwrote {out / 'network.svg'}, delta_2_2.svg, graph.svg and backward.html")

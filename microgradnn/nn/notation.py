@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["COST_FORMULA", "CourseName", "cost_name", "cost_unit", "name", "parse", "pretty",
-           "scripts", "subscript", "theta_name"]
+__all__ = ["COST_FORMULA", "SCRIPT", "CourseName", "cost_name", "cost_unit", "name", "parse",
+           "pretty", "scripts", "subscript", "theta_name"]
 
 WEIGHT_SYMBOLS = ("Θ", "Theta", "W")  # a weight Θ^(l) belongs to the layer it feeds, l + 1
 
@@ -122,10 +122,11 @@ def pretty(text: str) -> str:
     return f"{parsed.symbol}{index}{layer}{tag}"
 
 
-# A script: ^(2), ^{..}, ^2, _1, _{12}, _12 after a base character.
-_SCRIPT = re.compile(
+# A script: ^(2), ^{..}, ^2, _1, _{12}, _12 after a base character (Latin or Greek); the
+# one grammar of course names, read by the SVG labels here and by the LaTeX labels in viz.
+SCRIPT = re.compile(
     r"(?P<kind>[\^_])(?:\((?P<paren>[^()\n]{1,12})\)|\{(?P<brace>[^{}\n]{1,12})\}"
-    r"|(?P<word>[0-9]+(?:,[0-9]+)+|[0-9A-Za-z+\-−]{1,3})(?![0-9A-Za-z]))"
+    r"|(?P<word>[0-9]+(?:,[0-9]+)+|[0-9A-Za-zα-ωΑ-Ω+\-−]{1,3})(?![0-9A-Za-z]))"
 )
 
 
@@ -135,7 +136,7 @@ def scripts(text: str) -> str:
     that has no Unicode script (``x_w``) stay as written."""
     out: list[str] = []
     pos = 0
-    for m in _SCRIPT.finditer(text):
+    for m in SCRIPT.finditer(text):
         if m.start() == 0:
             continue
         out.append(text[pos:m.start()])

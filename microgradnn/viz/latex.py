@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 
+from ..nn.notation import SCRIPT
 from .style import format_number
 
 __all__ = ["COLOR_PREFIX", "color_name", "math_name", "number", "text"]
@@ -88,14 +89,6 @@ def _math_atom(s: str, script: bool = False) -> str:
     return rf"\mbox{{{text(s)}}}"
 
 
-# A course name: a base followed by ^(2), ^{..}, ^2, _1, _{12}, _12 in any order
-# (the same grammar the SVG labels read, see style.markup).
-_SCRIPT = re.compile(
-    r"(?P<kind>[\^_])(?:\((?P<paren>[^()\n]{1,12})\)|\{(?P<brace>[^{}\n]{1,12})\}"
-    r"|(?P<word>[0-9]+(?:,[0-9]+)+|[0-9A-Za-zα-ωΑ-Ω+\-−]{1,3})(?![0-9A-Za-z]))"
-)
-
-
 def math_name(name: object) -> str:
     """A node name as inline math: ``z^(2)_1`` → ``$z^{(2)}_{1}$``, ``Θ^(1)_12`` →
     ``$\\Theta^{(1)}_{12}$``; text that is not course notation is escaped text inside the
@@ -103,7 +96,7 @@ def math_name(name: object) -> str:
     s = str(name)
     parts: list[str] = []
     pos = 0
-    for m in _SCRIPT.finditer(s):
+    for m in SCRIPT.finditer(s):
         if m.start() == 0:
             continue  # a script needs a base: a leading ^ or _ is literal text
         if m.start() > pos:
