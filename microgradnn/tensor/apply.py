@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,7 +66,7 @@ def same(g: Any, *_: Any) -> Any:
 
 
 @dataclass(frozen=True, eq=False, slots=True)
-class Op:
+class Op(ABC):
     """One op: ``name`` (shown in graphs and errors), ``forward(*values, *params)`` on
     arrays, ``vjps``: one ``vjp(g, ans, *values, *params)`` per argument giving ∂root/∂arg
     from g = ∂root/∂out and the output ans, and ``reads``: per VJP, which of ``x``, ``y``
@@ -91,17 +92,17 @@ class Op:
         # pickled by name (its VJPs may be lambdas): a pickled graph finds the same entry
         return (_entry, (type(self).__name__, self.name, self.casts))
 
+    @abstractmethod
     def __call__(self, node: Any, g: Any, parents: tuple, saved: Any, checked: bool = False
                  ) -> Sequence[Any]:
         """The backward of ``node``, which the core's sweep calls with what the forward saved:
         one contribution per parent, ``None`` for a parent that needs no gradient. Each kind
         first sends a node to :func:`careful_vjp` if it has a dtype to cast or an in-place
         change is newer than it (``checked``: that was done)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def read(self, node: Any, parents: tuple, saved: Any) -> list[Any]:
         """The Tensors whose data the VJPs that run read (for the version check)."""
-        raise NotImplementedError
 
 
 _TABLE: dict[tuple[str, str, bool], Op] = {}
