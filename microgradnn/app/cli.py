@@ -141,13 +141,16 @@ def _variables(pairs: Sequence[str]) -> dict[str, float]:
 
 
 def _dpi(text: str) -> float:
+    from ..viz.dot import check_dpi  # the drawings' own rule for a resolution
+
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"--dpi expects a number, got {text!r}") from None
-    if not 10 <= value <= 1200:
-        raise argparse.ArgumentTypeError(f"--dpi must be in 10..1200, got {text}")
-    return value
+    try:
+        return check_dpi(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--dpi must be in 10..1200, got {text}") from None
 
 
 def cmd_render(args: argparse.Namespace) -> int:
