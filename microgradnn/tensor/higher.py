@@ -5,6 +5,10 @@ the same VJP functions get Tensors instead: g is a Tensor, ``ans`` the node itse
 argument its parent node (a constant stays the array the forward saved), so every operator
 and NumPy function a VJP uses (through ``__array_ufunc__``/``__array_function__``) records a
 node, and the gradient can be differentiated again. No VJP is written twice.
+
+What the first-order wrapper does around the VJPs, this does too: a step whose saved values
+changed in place raises the same error, and a contribution to a float32 parent is cast to
+float32 (with ``astype``, an op whose gradient is cast back).
 """
 
 from __future__ import annotations
@@ -12,7 +16,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..core import rule_of
-from .apply import BOTH, ONLY_A, Binary, Nary, Unary, constant, is_tensor, same, unbroadcast
+from .apply import BOTH, ONLY_A, Binary, Nary, Op, Unary, constant, is_tensor, same, unbroadcast
+from .versions import check_unchanged, newest
 
 __all__ = ["graph_vjp"]
 
@@ -23,6 +28,17 @@ def graph_vjp(node: Any, g: Any) -> tuple[Any, ...]:
     rule, saved = rule_of(node)
     op = rule.__self__  # the op table's entry (a node keeps its bound ``run``)
     parents = node.parents
+    if newest.stamp > node._order:  # an in-place change after this node: as first order
+        check_unchanged(node, op.read(node, parents, saved))
+    contributions = _on_nodes(op, node, g, parents, saved)
+    if not op.casts:
+        return contributions
+    return tuple(c if c is None or c.dtype == p.dtype else c.astype(p.dtype)
+                 for c, p in zip(contributions, parents))
+
+
+def _on_nodes(op: Op, node: Any, g: Any, parents: tuple, saved: Any) -> tuple[Any, ...]:
+    """The entry's VJPs called with nodes: g, the node as ``ans``, the parents as operands."""
     if isinstance(op, Unary):
         _, params = saved
         return (_node(op.vjps[0](g, node, parents[0], *params)),)
