@@ -226,3 +226,17 @@ def test_an_in_place_change_after_the_forward_raises_in_both_sweeps(through_grap
     first, second = _error(build, False), _error(build, True)
     assert first == second
     assert "b, a leaf, is at version 1; expected version 0 instead (saved by '*'" in first
+
+
+@pytest.mark.parametrize("size", [3, 20000], ids=["small", "large (a broadcast view)"])
+def test_a_leaf_s_create_graph_gradient_is_its_own_array(size: int) -> None:
+    """Where g is a constant the create_graph sweep computes on arrays, as the first-order
+    sweep does; a leaf still gets a writable array that no other node's gradient shares."""
+    x = mg.Tensor(np.ones(size), requires_grad=True)
+    y = x + 3.0  # ∂/∂x passes g through unchanged
+    total = y.sum()  # ∂/∂y: g broadcast over y's shape
+    total.backward(create_graph=True)
+    assert x.grad.data.flags.writeable and not np.shares_memory(x.grad.data, y.grad.data)
+    x.grad += 1.0  # a constant: changed in place like any Tensor that needs no gradient
+    np.testing.assert_array_equal(y.grad.data, np.ones(size))
+    np.testing.assert_array_equal(x.grad.data, np.full(size, 2.0))
