@@ -109,10 +109,11 @@ def propagate_graph(order: list[Node]) -> None:
 
     It does what the first-order sweep does at each step, on nodes: hooks run (and what
     they return keeps its graph), contributions are added into the parents, and in anomaly
-    mode each contribution is checked, raising the same error. A rule's own intermediate
-    values are not checked (:class:`~.modes.recording_backward`): only what it sends on."""
+    mode each contribution is checked, raising the same error. The values computed on the
+    way (a rule's, a hook's, a sum of contributions) are not checked, as they are not in
+    the first-order sweep (:class:`~.modes.recording_backward`): only what a step sends on."""
     anomaly = is_anomaly_enabled()
-    with enable_grad():
+    with recording_backward() if anomaly else enable_grad():
         for node in reversed(order):
             g = node.grad
             if g is None or node._a is None:
@@ -121,11 +122,7 @@ def propagate_graph(order: list[Node]) -> None:
                 node.grad = g = run_hooks(node, g, True)
             rule = node._b if node._da is None and node._a.__class__ is tuple else None
             custom = getattr(getattr(rule, "__self__", None), "graph_vjp", None)  # mg.Function
-            if anomaly:
-                with recording_backward():
-                    contributions = custom(node, g) if custom else node._graph_vjp(g)
-            else:
-                contributions = custom(node, g) if custom else node._graph_vjp(g)
+            contributions = custom(node, g) if custom else node._graph_vjp(g)
             for parent, contribution in zip(node.parents, contributions):
                 if contribution is None:
                     continue
