@@ -240,3 +240,19 @@ def test_a_leaf_s_create_graph_gradient_is_its_own_array(size: int) -> None:
     x.grad += 1.0  # a constant: changed in place like any Tensor that needs no gradient
     np.testing.assert_array_equal(y.grad.data, np.ones(size))
     np.testing.assert_array_equal(x.grad.data, np.full(size, 2.0))
+
+
+def test_backward_keeps_a_gradient_node_s_graph_under_create_graph_as_grad_does() -> None:
+    """y = x², seeded with v: ∂(v·2x)/∂v = 2x whether the pass is backward() or grad()."""
+    for engine in ("backward", "grad"):
+        x = mg.Tensor([1.0, 2.0], requires_grad=True)
+        v = mg.Tensor([3.0, 4.0], requires_grad=True)
+        y = x * x
+        if engine == "backward":
+            y.backward(gradient=v, create_graph=True)
+            g = x.grad
+        else:
+            (g,) = mg.grad(y, [x], v, create_graph=True)
+        np.testing.assert_array_equal(g.data, [6.0, 16.0])
+        (dv,) = mg.grad(g.sum(), [v])
+        np.testing.assert_array_equal(dv, [2.0, 4.0])
