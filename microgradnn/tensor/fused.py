@@ -15,6 +15,12 @@ as before.
                                                               = sigmoid_backward(h·g, σ(x))
 
 Each ∂/∂g is the op itself, so every further order stays one node per VJP.
+
+The matrix product's VJPs, g @ bᵀ and aᵀ @ g, are one op each too: on Tensors bᵀ and aᵀ
+would each be a transpose node of their own.
+
+    matmul_nt(a, b) = a @ bᵀ    ∂/∂a: h @ b                 ∂/∂b: hᵀ @ a = matmul_tn(h, a)
+    matmul_tn(a, b) = aᵀ @ b    ∂/∂a: b @ hᵀ = matmul_nt(b, h)    ∂/∂b: a @ h
 """
 
 from __future__ import annotations
@@ -26,7 +32,8 @@ import numpy as np
 from . import kernels
 from .apply import Binary, binary, is_tensor
 
-__all__ = ["SIGMOID_BACKWARD", "SOFTPLUS_BACKWARD", "sigmoid_backward", "softplus_backward"]
+__all__ = ["MATMUL_NT", "MATMUL_TN", "SIGMOID_BACKWARD", "SOFTPLUS_BACKWARD", "matmul_nt",
+           "matmul_tn", "sigmoid_backward", "softplus_backward"]
 
 _ndarray = np.ndarray
 
@@ -98,3 +105,34 @@ SIGMOID_BACKWARD = Binary("sigmoid_backward", _sigmoid_backward,
                           (_sigmoid_backward_vjp_g, _sigmoid_backward_vjp_s), ("y", "x y"))
 SOFTPLUS_BACKWARD = Binary("softplus_backward", _softplus_backward,
                            (_softplus_backward_vjp_g, _softplus_backward_vjp_x), ("y", "x y"))
+
+
+def _matmul(a: Any, b: Any) -> Any:
+    """a @ b for 2-D operands: a Tensor op when either is a Tensor, the kernel on arrays."""
+    if is_tensor(a) or is_tensor(b):
+        return a @ b
+    return kernels.mm(a, b)
+
+
+def matmul_nt(a: Any, b: Any) -> Any:
+    """a @ bᵀ for 2-D a, b as one op (no transpose node for bᵀ): a Tensor node when a or b
+    is a Tensor, an array otherwise. ∂/∂a = h @ b, ∂/∂b = hᵀ @ a = matmul_tn(h, a)."""
+    if is_tensor(a) or is_tensor(b):
+        return binary(MATMUL_NT, a, b)
+    return kernels.mm(a, b.T)
+
+
+def matmul_tn(a: Any, b: Any) -> Any:
+    """aᵀ @ b for 2-D a, b as one op (no transpose node for aᵀ): a Tensor node when a or b
+    is a Tensor, an array otherwise. ∂/∂a = b @ hᵀ = matmul_nt(b, h), ∂/∂b = a @ h."""
+    if is_tensor(a) or is_tensor(b):
+        return binary(MATMUL_TN, a, b)
+    return kernels.mm(a.T, b)
+
+
+MATMUL_NT = Binary("matmul_nt", lambda a, b: kernels.mm(a, b.T),
+                   (lambda h, ans, a, b: _matmul(h, b), lambda h, ans, a, b: matmul_tn(h, a)),
+                   ("y", "x"))
+MATMUL_TN = Binary("matmul_tn", lambda a, b: kernels.mm(a.T, b),
+                   (lambda h, ans, a, b: matmul_nt(b, h), lambda h, ans, a, b: _matmul(a, h)),
+                   ("y", "x"))

@@ -17,7 +17,8 @@ g to) — the same values.
 The two VJPs that the course's networks run most, σ's g·s(1 − s) and softplus's g·σ(x), are
 recorded as one fused node each (:mod:`~microgradnn.tensor.fused`) instead of one node per
 operator: the same values, a third of the nodes and temporaries, and a cheaper sweep back
-through them.
+through them. A matrix product's VJPs g @ bᵀ and aᵀ @ g are one node each, without a
+transpose node for bᵀ or aᵀ.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from .apply import (
     same,
     unbroadcast,
 )
-from .fused import sigmoid_backward, softplus_backward
+from .fused import matmul_nt, matmul_tn, sigmoid_backward, softplus_backward
 from .versions import check_unchanged, newest
 
 __all__ = ["graph_vjp"]
@@ -114,6 +115,8 @@ def _on_nodes(op: Op, node: Any, g: Any, parents: tuple, saved: Any) -> tuple[An
         else:
             y = parents[0]
         vjp_a, vjp_b = op.vjps
+        if op.name == "matmul" and np.ndim(x) == 2 and np.ndim(y) == 2:
+            vjp_a, vjp_b = _MATMUL_VJPS
         ga = gb = None
         if sa is not None:
             ga = unbroadcast(_node(g if vjp_a is same else vjp_a(g, node, x, y, *params)), sa)
@@ -132,6 +135,10 @@ def _on_nodes(op: Op, node: Any, g: Any, parents: tuple, saved: Any) -> tuple[An
 # unary entries whose VJP on Tensors is one fused op: (g, the node's output, its input)
 _FUSED = {"sigmoid": lambda g, s, x: sigmoid_backward(g, s),
           "softplus": lambda g, s, x: softplus_backward(g, x)}
+
+
+# a 2-D matmul's VJPs on Tensors: g @ bᵀ and aᵀ @ g, each one op
+_MATMUL_VJPS = (lambda g, ans, x, y: matmul_nt(g, y), lambda g, ans, x, y: matmul_tn(x, g))
 
 
 def _node(c: Any) -> Any:
