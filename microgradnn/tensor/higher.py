@@ -115,7 +115,7 @@ def _on_nodes(op: Op, node: Any, g: Any, parents: tuple, saved: Any) -> tuple[An
         else:
             y = parents[0]
         vjp_a, vjp_b = op.vjps
-        if op.name == "matmul" and np.ndim(x) == 2 and np.ndim(y) == 2:
+        if op.name == "matmul" and x.ndim == 2 and y.ndim == 2:  # (arrays or Tensors)
             vjp_a, vjp_b = _MATMUL_VJPS
         ga = gb = None
         if sa is not None:
