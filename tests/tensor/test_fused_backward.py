@@ -1,8 +1,8 @@
-"""The fused backward ops that create_graph records for sigmoid and softplus
-(microgradnn/tensor/fused.py): their own first and second derivatives by central
-differences (gradcheck, gradgradcheck), their third derivatives against PyTorch float64
-(aten's sigmoid_backward and softplus_backward, differentiated three times), and that
-create_graph uses them: one node, the first-order sweep's floats."""
+"""The fused backward ops that create_graph records for sigmoid, softplus and the matrix
+product (microgradnn/tensor/fused.py): their own first and second derivatives by central
+differences (gradcheck, gradgradcheck), their higher derivatives against PyTorch float64
+(aten's sigmoid_backward and softplus_backward differentiated three times; a @ bᵀ and
+aᵀ @ b twice), and that create_graph uses them: one node each, the first-order floats."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import torch
 
 import microgradnn as mg
 from microgradnn.core.order import topological_order
-from microgradnn.tensor.fused import sigmoid_backward, softplus_backward
+from microgradnn.tensor.fused import matmul_nt, matmul_tn, sigmoid_backward, softplus_backward
 
 RNG = np.random.default_rng(7)
 G = RNG.standard_normal((4, 3))
@@ -112,3 +112,57 @@ def test_float32_input_keeps_float32_gradients_through_the_fused_node() -> None:
     assert np.asarray(h).dtype == np.float32
     s = 1.0 / (1.0 + np.exp(-X))
     np.testing.assert_allclose(np.asarray(h), s * (1 - s) * (1 - 2 * s), rtol=1e-4, atol=1e-6)
+
+
+A = RNG.standard_normal((4, 3))
+B = RNG.standard_normal((5, 3))  # a @ bᵀ: (4, 5)
+C = RNG.standard_normal((4, 5))  # aᵀ @ c: (3, 5)
+PRODUCTS = [("matmul_nt", matmul_nt, lambda a, b: a @ b.T, [A, B]),
+            ("matmul_tn", matmul_tn, lambda a, b: a.T @ b, [A, C])]
+
+
+def _second(backend: str, f: Callable[..., Any], arrays: list[np.ndarray]) -> list[np.ndarray]:
+    """∂/∂inputs of Σ_i w_i·∂(Σ u·f)/∂input_i (an HVP of the bilinear map), fixed u, w_i."""
+    rng = np.random.default_rng(2)
+    out_shape = f(*arrays).shape
+    u = rng.standard_normal(out_shape)
+    ws = [rng.standard_normal(a.shape) for a in arrays]
+    if backend == "mg":
+        xs = [mg.Tensor(a.copy(), requires_grad=True) for a in arrays]
+        first = mg.grad((f(*xs) * u).sum(), xs, create_graph=True)
+        return [np.asarray(t) for t in mg.grad(
+            sum(((d * w).sum() for d, w in zip(first, ws)), start=0.0), xs)]
+    ts = [torch.tensor(a, requires_grad=True) for a in arrays]
+    first = torch.autograd.grad((f(*ts) * torch.from_numpy(u)).sum(), ts, create_graph=True)
+    total = sum((d * torch.from_numpy(w)).sum() for d, w in zip(first, ws))
+    return [t.numpy() for t in torch.autograd.grad(total, ts)]
+
+
+@pytest.mark.parametrize(("name", "mine", "theirs", "arrays"), PRODUCTS,
+                         ids=[p[0] for p in PRODUCTS])
+def test_fused_product_derivatives_match_differences_and_pytorch(name: str, mine: Any,
+                                                                 theirs: Any, arrays: Any
+                                                                 ) -> None:
+    np.testing.assert_allclose(mine(*arrays), theirs(*arrays), rtol=1e-14)
+    leaves = [mg.Tensor(a.copy(), requires_grad=True) for a in arrays]
+    assert mine(*leaves).op == name
+    assert mg.gradcheck(mine, leaves)
+    assert mg.gradgradcheck(mine, leaves)
+    got, want = _second("mg", mine, arrays), _second("torch", theirs, arrays)
+    for g, w in zip(got, want):
+        assert np.abs(w).max() > 1e-3
+        np.testing.assert_allclose(g, w, rtol=1e-12, atol=1e-14)
+
+
+def test_create_graph_records_a_matmul_vjp_without_transpose_nodes() -> None:
+    a = mg.Tensor(A.copy(), requires_grad=True)
+    w = mg.Tensor(RNG.standard_normal((3, 2)), requires_grad=True)
+    loss = ((a @ w).sigmoid()).sum()
+    da, dw = mg.grad(loss, [a, w], create_graph=True)
+    forward = set(map(id, topological_order(loss)))
+    made = {n.op for d in (da, dw) for n in topological_order(d)
+            if id(n) not in forward and n.parents}
+    assert made == {"sigmoid_backward", "matmul_nt", "matmul_tn"}
+    first = mg.grad(((a @ w).sigmoid()).sum(), [a, w])
+    for d, f in zip((da, dw), first):
+        np.testing.assert_array_equal(d.data, np.asarray(f))
