@@ -69,9 +69,14 @@ def _kept(g: Any, ans: Any, axes: tuple[int, ...], keepdims: bool) -> tuple[Any,
     return ans, g
 
 
+_add_reduce = np.add.reduce
+
+
 def _sum(x: Any, axes: tuple[int, ...] | None, keepdims: bool, scale: float) -> Any:
     if axes is None and not keepdims:
-        return x.sum()  # everything, to a number: the common case, without keywords
+        # everything, to a number: the common case; x.sum() is this same reduction behind a
+        # Python-level wrapper (numpy/_core/_methods.py)
+        return _add_reduce(x, None)
     return x.sum(axis=axes, keepdims=keepdims)
 
 
@@ -251,12 +256,14 @@ def _maximum_share(x: Any, y: Any) -> Any:
     return (x > y) + 0.5 * (x == y)
 
 
-ADD = Binary("+", np.add, (same, same), ("", ""))
-SUB = Binary("-", np.subtract, (same, lambda g, ans, x, y: -g), ("", ""))
+# (scalar=True: correctly rounded, so 0-d operands may run as NumPy scalars, apply.binary)
+ADD = Binary("+", np.add, (same, same), ("", ""), scalar=True)
+SUB = Binary("-", np.subtract, (same, lambda g, ans, x, y: -g), ("", ""), scalar=True)
 MUL = Binary("*", np.multiply, (lambda g, ans, x, y: g * y, lambda g, ans, x, y: g * x),
-             ("y", "x"))
+             ("y", "x"), scalar=True)
 DIV = Binary("/", np.true_divide,
-             (lambda g, ans, x, y: g / y, lambda g, ans, x, y: -g * ans / y), ("y", "y ans"))
+             (lambda g, ans, x, y: g / y, lambda g, ans, x, y: -g * ans / y), ("y", "y ans"),
+             scalar=True)
 POW = Binary("**", np.power, (_pow_vjp_base, _pow_vjp_exponent), ("x y", "x ans"))
 MATMUL = Binary("matmul", _matmul, (_matmul_vjp_a, _matmul_vjp_b), ("y", "x"), _explain_matmul)
 MAXIMUM = Binary("maximum", np.maximum,
