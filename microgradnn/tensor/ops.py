@@ -22,6 +22,8 @@ from .apply import Binary, Nary, Unary, is_tensor, label, same, shape_of, unary,
 
 __all__ = ["BINARY", "NARY", "UNARY"]
 
+_ndarray = np.ndarray
+
 
 # --------------------------------------------------------------------------- elementwise
 def _pow_number(x: Any, n: float) -> Any:
@@ -198,9 +200,10 @@ def _pow_vjp_exponent(g: Any, ans: Any, x: Any, y: Any) -> Any:
 
 
 def _matmul(x: Any, y: Any) -> Any:
-    if x.ndim == 2 and y.ndim == 2 and x.shape[1] == y.shape[0]:
+    if (x.__class__ is _ndarray and y.__class__ is _ndarray and x.ndim == 2 and y.ndim == 2
+            and x.shape[1] == y.shape[0]):
         return kernels.mm(x, y)  # the common case, checked in one line
-    if not x.ndim or not y.ndim:
+    if not np.ndim(x) or not np.ndim(y):  # (a number operand, 2.0 @ t, has no .ndim)
         raise ValueError("matmul: both operands need at least one dimension")
     return x @ y
 
