@@ -40,7 +40,7 @@ __all__ = ["Binary", "Nary", "Op", "Unary", "binary", "bind", "careful_vjp", "co
 
 _ndarray = np.ndarray
 _asarray = np.asarray
-_dot = np.dot
+_dot = np.ndarray.dot  # np.dot's C routine without its Python dispatcher
 _Tensor: Any = None  # the Tensor class, given by bind() (tensor.py imports this module)
 _make: Any = None
 

@@ -99,7 +99,8 @@ class Tensor(Node):
                 "grad can be implicitly created only for scalar outputs "
                 f"({self.label()} has shape {self.shape}; pass backward(gradient=...) "
                 "of that shape)")
-        return np.array(1.0, dtype=self.data.dtype).reshape(self.data.shape)
+        seed = np.array(1.0, dtype=self.data.dtype)
+        return seed.reshape(self.data.shape) if self.data.ndim else seed  # (a call less)
 
     def _own_grad(self, g: Any) -> np.ndarray:
         """Leaves keep writable arrays of their own in their own dtype: rules may return
