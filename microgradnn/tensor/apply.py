@@ -80,9 +80,10 @@ class Op(ABC):
     reads: tuple[str, ...]
     explain: Callable[..., None] | None = None  # raises a clear error when forward fails
     casts: bool = False  # the variant for nodes with a float32 parent (see casting())
-    # correctly rounded elementwise arithmetic (+ − × ÷): on 0-d operands it may run on NumPy
-    # scalars, with the same result as on 0-d arrays at a tenth of the cost (binary())
-    scalar: bool = False
+    # for correctly rounded arithmetic (+ − × ÷), the same op as a Python operator: on 0-d
+    # operands binary() runs it on NumPy scalars, with the result the ufunc gives on 0-d
+    # arrays at a tenth of the cost (NumPy's scalar maths instead of its ufunc machinery)
+    scalar: Callable[[Any, Any], Any] | None = None
     # the entry's __call__ as a bound method, made once: what a node keeps as its rule (a
     # call of a bound method is a fast call; calling the instance goes through type slots)
     run: Callable[..., Sequence[Any]] = field(init=False, repr=False, compare=False)
@@ -331,7 +332,7 @@ def binary(op: Binary, a: Any, b: Any, params: tuple = ()) -> Any:
         sb = y.shape if tb and b.requires_grad else None
         parents = (a, b) if ta and tb else (a,) if ta else (b,) if tb else ()
         nodes = BOTH if ta and tb else ONLY_A if ta else ONLY_B
-    if op.scalar and fast and (sa is not None or sb is not None):
+    if op.scalar is not None and fast and (sa is not None or sb is not None):
         # 0-d operands (a cost's last steps, (J1 - J2) / m) on NumPy scalars: see _scalar_binary
         if nodes is BOTH:
             if not x.shape and not y.shape:
@@ -362,11 +363,12 @@ def binary(op: Binary, a: Any, b: Any, params: tuple = ()) -> Any:
 def _scalar_binary(op: Binary, parents: tuple, x: Any, y: Any, sa: Any, sb: Any,
                    nodes: slice) -> Any:
     """The fast path of + − × ÷ on 0-d Tensors and Python numbers (a cost's last steps,
-    ``(J1 - J2) / m``): forward and VJPs on NumPy scalars (``t.data[()]``), which give the
-    same correctly rounded result in the same dtype as 0-d arrays (a NumPy scalar is typed
-    as strongly as a 0-d array; a Python number is weak for both) at a tenth of the cost.
+    ``(J1 - J2) / m``): forward and VJPs on NumPy scalars (``t.data[()]``) with Python's
+    operators, which give the same correctly rounded result in the same dtype as the ufunc
+    on 0-d arrays (a NumPy scalar is typed as strongly as a 0-d array; a Python number is
+    weak for both) at a tenth of the cost.
     The node saves the scalars (create_graph differentiates through the parents instead)."""
-    data = _asarray(op.forward(x, y))
+    data = _asarray(op.scalar(x, y))  # type: ignore[misc]  # (scalar is set: binary checked)
     rule: Op = op
     if (sa is not None and x.dtype is not F64) or (sb is not None and y.dtype is not F64):
         rule = casting(op)

@@ -13,6 +13,7 @@ NumPy functions NumPy dispatches to Tensors, so the same rules can be evaluated 
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import numpy as np
@@ -259,14 +260,14 @@ def _maximum_share(x: Any, y: Any) -> Any:
     return (x > y) + 0.5 * (x == y)
 
 
-# (scalar=True: correctly rounded, so 0-d operands may run as NumPy scalars, apply.binary)
-ADD = Binary("+", np.add, (same, same), ("", ""), scalar=True)
-SUB = Binary("-", np.subtract, (same, lambda g, ans, x, y: -g), ("", ""), scalar=True)
+# (scalar=: the operator that computes the same on NumPy scalars, for 0-d operands; see Op)
+ADD = Binary("+", np.add, (same, same), ("", ""), scalar=operator.add)
+SUB = Binary("-", np.subtract, (same, lambda g, ans, x, y: -g), ("", ""), scalar=operator.sub)
 MUL = Binary("*", np.multiply, (lambda g, ans, x, y: g * y, lambda g, ans, x, y: g * x),
-             ("y", "x"), scalar=True)
+             ("y", "x"), scalar=operator.mul)
 DIV = Binary("/", np.true_divide,
              (lambda g, ans, x, y: g / y, lambda g, ans, x, y: -g * ans / y), ("y", "y ans"),
-             scalar=True)
+             scalar=operator.truediv)
 POW = Binary("**", np.power, (_pow_vjp_base, _pow_vjp_exponent), ("x y", "x ans"))
 MATMUL = Binary("matmul", _matmul, (_matmul_vjp_a, _matmul_vjp_b), ("y", "x"), _explain_matmul)
 MAXIMUM = Binary("maximum", np.maximum,
