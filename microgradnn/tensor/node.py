@@ -109,7 +109,8 @@ class Tensor(Node):
         ``x.grad.zero_()`` is ``x.grad.fill(0)`` here.)"""
         if g.__class__ is not np.ndarray or g.dtype != self.data.dtype:
             return np.array(g, dtype=self.data.dtype)
-        return g if g.flags.writeable and g.flags.owndata else g.copy()
+        flags = g.flags  # (a new flags object per read)
+        return g if flags.writeable and flags.owndata else g.copy()
 
     def _hook_result(self, replaced: Any, g: Any) -> np.ndarray:
         return apply.hook_result(self, replaced, g)
