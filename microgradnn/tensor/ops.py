@@ -3,7 +3,7 @@ each VJP reads from the forward (for the version check).
 
 In the style of HIPS autograd's ``defvjp`` and Autodidax's rule dictionaries. A VJP is
 ``vjp(g, ans, x[, y], *params)``: g = ∂root/∂out, ans the op's output, x and y its
-arguments' values; it returns ∂root/∂argument, before :func:`~.apply.unbroadcast`, which the
+arguments' values; it returns ∂root/∂argument, before :func:`~.entries.unbroadcast`, which the
 wrapper in :mod:`~microgradnn.tensor.apply` applies with the constant-skipping, dtype casting
 and version bookkeeping common to every op. VJPs are plain array code written with
 operators, methods that Tensor has (``.sum``, ``.reshape``, ``.transpose``, ``.T``) and the
@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 
 from . import kernels
-from .apply import Binary, Nary, Unary, is_tensor, label, same, shape_of, unary, unbroadcast
+from .apply import is_tensor, label, shape_of, unary
+from .entries import Binary, Nary, Unary, same, unbroadcast
 
 __all__ = ["BINARY", "NARY", "UNARY"]
 
