@@ -4,6 +4,7 @@
 |---------------|------------------------------------------------------------------------|
 | ``node``      | the ``Tensor`` class: the node protocol, array facts, one method per op |
 | ``spellings`` | PyTorch's names (view, clone, astype, …) and the in-place operators     |
+| ``comparisons`` | ``==``, ``<``, … as plain boolean arrays (no gradient)               |
 | ``factories`` | ``mg.tensor``, ``zeros``, ``ones``, ``rand``, ``randn``, ``arange``      |
 | ``ops``       | the op table: each op's forward, one VJP per argument, what it reads   |
 | ``apply``     | the one wrapper running every op forward: operands, 0-d and dtype cases |

@@ -17,7 +17,7 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
 from ..core import Node, rule_of
-from . import apply, higher, numpy_protocol, ops, spellings
+from . import apply, comparisons, higher, numpy_protocol, ops, spellings
 from .apply import binary, unary, value
 from .arguments import Axis, axes_of, axis_of, checked_index, spelled
 from .dtypes import as_array
@@ -160,27 +160,13 @@ class Tensor(Node):
     def retain_grad(self) -> None:
         """Accepted for PyTorch users; every node keeps its grad (its δ) already."""
 
-    # comparisons give plain boolean arrays (no gradient), == and != too, as in NumPy and
-    # PyTorch. Sets and dicts still find a node: they hash by identity and test identity
-    # before ==, and distinct nodes have distinct hashes.
-    def __eq__(self, other: object) -> np.ndarray:  # type: ignore[override]
-        return self.data == value(other)
-
-    def __ne__(self, other: object) -> np.ndarray:  # type: ignore[override]
-        return self.data != value(other)
-
-    def __lt__(self, other: ArrayLike) -> np.ndarray:
-        return self.data < value(other)
-
-    def __le__(self, other: ArrayLike) -> np.ndarray:
-        return self.data <= value(other)
-
-    def __gt__(self, other: ArrayLike) -> np.ndarray:
-        return self.data > value(other)
-
-    def __ge__(self, other: ArrayLike) -> np.ndarray:
-        return self.data >= value(other)
-
+    # comparisons: plain boolean arrays, no gradient (tensor/comparisons.py)
+    __eq__ = comparisons.eq  # type: ignore[assignment]
+    __ne__ = comparisons.ne  # type: ignore[assignment]
+    __lt__ = comparisons.lt
+    __le__ = comparisons.le
+    __gt__ = comparisons.gt
+    __ge__ = comparisons.ge
     __hash__ = Node.__hash__
 
     # -- arithmetic (NumPy broadcasting; gradients unbroadcast to each operand) ----------
