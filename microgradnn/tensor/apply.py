@@ -23,11 +23,11 @@ from .dtypes import F64, FLOATS, as_array
 from .entries import BOTH, ONLY_A, ONLY_B, Binary, Nary, Op, Unary, casting, same, unbroadcast
 from .fastpaths import switch
 
-# (BOTH, ONLY_A, Binary, Nary, Unary, same and unbroadcast are the entries' own, re-exported
-# for tensor/higher.py and tensor/__init__.py, which take them from here)
-__all__ = ["BOTH", "ONLY_A", "Binary", "Nary", "Unary", "binary", "bind", "check_forward",
-           "constant", "hook_result", "is_tensor", "label", "nary", "operand", "result", "same",
-           "shape_of", "unary", "unbroadcast", "value"]
+# (BOTH, ONLY_A, ONLY_B, Binary, Nary, Op, Unary, same and unbroadcast are the entries' own,
+# re-exported for tensor/higher.py and tensor/__init__.py, which take them from here)
+__all__ = ["BOTH", "ONLY_A", "ONLY_B", "Binary", "Nary", "Op", "Unary", "binary", "bind",
+           "check_forward", "constant", "hook_result", "is_tensor", "label", "nary", "operand",
+           "result", "same", "shape_of", "unary", "unbroadcast", "value"]
 
 _ndarray = np.ndarray
 _asarray = np.asarray
