@@ -211,10 +211,11 @@ def _small_hips_cost(params: list[Any], X: np.ndarray, Y: np.ndarray) -> Any:
 _small_hips = autograd.value_and_grad(_small_hips_cost)
 
 
-def small_peers() -> dict[str, Callable[[], Result]]:
+def small_peers(m: int = 32) -> dict[str, Callable[[], Result]]:
+    """The small step's four peers on a batch of ``m`` examples (bench_scaling varies it)."""
     rng = np.random.default_rng(1)
-    X = rng.standard_normal((32, 64))
-    Y = np.eye(10)[rng.integers(0, 10, 32)]
+    X = rng.standard_normal((m, 64))
+    Y = np.eye(10)[rng.integers(0, 10, m)]
     params = [rng.uniform(-0.3, 0.3, s) for s in ((64, 25), (25,), (25, 10), (10,))]
     mp = [mg.Tensor(p, requires_grad=True) for p in params]
     tp = [torch.tensor(p, requires_grad=True) for p in params]

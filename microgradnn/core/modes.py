@@ -24,6 +24,7 @@ __all__ = [
     "is_anomaly_enabled",
     "is_grad_enabled",
     "no_grad",
+    "recording_backward",
     "set_grad_enabled",
 ]
 
@@ -212,6 +213,16 @@ class detect_anomaly(_BareDecorator):
 
     def _target(self) -> tuple[bool, bool]:
         return _modes.grad_enabled, True
+
+
+class recording_backward(_BareDecorator):
+    """The modes in which the ``create_graph`` sweep evaluates a node's backward rule: grad
+    on (each step records nodes) and anomaly checks off for the rule's own intermediate
+    values (a rule may pass through inf on its way to a finite gradient); in anomaly mode
+    the sweep checks each contribution instead, as the first-order sweep does."""
+
+    def _target(self) -> tuple[bool, bool]:
+        return True, False
 
 
 class AnomalyError(FloatingPointError):

@@ -184,7 +184,8 @@ class Node:
         seed = self._seed() if gradient is None else self._check_gradient(gradient)
         if create_graph:
             order = topological_order(self)
-            for leaf, before, now in sweep(order, self, self._seed_node(seed), True):
+            node = gradient if isinstance(gradient, Node) else self._seed_node(seed)  # as grad()
+            for leaf, before, now in sweep(order, self, node, True):
                 leaf.grad = before if now is None else now if before is None else before + now
             return
         for leaf, before, now in sweep(topological_order(self), self, seed):

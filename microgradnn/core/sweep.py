@@ -12,7 +12,7 @@ import copy
 from typing import TYPE_CHECKING, Any
 
 from .hooks import run_hooks
-from .modes import AnomalyError, enable_grad, is_anomaly_enabled
+from .modes import AnomalyError, enable_grad, is_anomaly_enabled, recording_backward
 
 if TYPE_CHECKING:  # pragma: no cover
     from .node import Node
@@ -38,8 +38,10 @@ def sweep(order: list[Node], root: Node, seed: Any, create_graph: bool = False
     try:
         if create_graph:
             propagate_graph(order)
-        else:
-            _propagate(order, is_anomaly_enabled())
+            with enable_grad():  # a leaf's hooks record too
+                return [(leaf, before, run_hooks(leaf, leaf.grad, True) if leaf._hooks
+                         else leaf.grad) for leaf, before in leaves]
+        _propagate(order, is_anomaly_enabled())
         return [(leaf, before, run_hooks(leaf, leaf.grad) if leaf._hooks else leaf.grad)
                 for leaf, before in leaves]
     except BaseException:
@@ -103,20 +105,29 @@ def _propagate(order: list[Node], anomaly: bool) -> None:
 def propagate_graph(order: list[Node]) -> None:
     """The sweep of ``backward(create_graph=True)``: each contribution is computed by the
     node type's ``_graph_vjp`` from node operands, with grad mode on, so every ∂root/∂node
-    is itself a node whose graph can be swept again (to any order)."""
-    with enable_grad():
+    is itself a node whose graph can be swept again (to any order).
+
+    It does what the first-order sweep does at each step, on nodes: hooks run (and what
+    they return keeps its graph), contributions are added into the parents, and in anomaly
+    mode each contribution is checked, raising the same error. The values computed on the
+    way (a rule's, a hook's, a sum of contributions) are not checked, as they are not in
+    the first-order sweep (:class:`~.modes.recording_backward`): only what a step sends on."""
+    anomaly = is_anomaly_enabled()
+    with recording_backward() if anomaly else enable_grad():
         for node in reversed(order):
             g = node.grad
             if g is None or node._a is None:
                 continue
             if node._hooks:
-                node.grad = g = run_hooks(node, g)
+                node.grad = g = run_hooks(node, g, True)
             rule = node._b if node._da is None and node._a.__class__ is tuple else None
             custom = getattr(getattr(rule, "__self__", None), "graph_vjp", None)  # mg.Function
             contributions = custom(node, g) if custom else node._graph_vjp(g)
             for parent, contribution in zip(node.parents, contributions):
                 if contribution is None:
                     continue
+                if anomaly:
+                    _check_finite(node, parent, contribution.data)
                 before = parent.grad
                 parent.grad = contribution if before is None else before + contribution
 

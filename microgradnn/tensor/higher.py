@@ -5,14 +5,38 @@ the same VJP functions get Tensors instead: g is a Tensor, ``ans`` the node itse
 argument its parent node (a constant stays the array the forward saved), so every operator
 and NumPy function a VJP uses (through ``__array_ufunc__``/``__array_function__``) records a
 node, and the gradient can be differentiated again. No VJP is written twice.
+
+What the first-order wrapper does around the VJPs, this does too: a step whose saved values
+changed in place raises the same error, and a contribution to a float32 parent is cast to
+float32 (with ``astype``, an op whose gradient is cast back). And what needs no graph is
+not given one: where g is a constant (near the root: the seed, ∂J/∂(J/m), …) and the VJPs
+read nothing that requires grad, the contributions are constants, computed by the
+first-order rule on arrays (no node per operator, no zero-filled array to add a broadcast
+g to) — the same values.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ..core import rule_of
-from .apply import BOTH, ONLY_A, Binary, Nary, Unary, constant, is_tensor, same, unbroadcast
+from .apply import (
+    BOTH,
+    ONLY_A,
+    ONLY_B,
+    Binary,
+    Nary,
+    Op,
+    Unary,
+    constant,
+    is_tensor,
+    result,
+    same,
+    unbroadcast,
+)
+from .versions import check_unchanged, newest
 
 __all__ = ["graph_vjp"]
 
@@ -23,6 +47,52 @@ def graph_vjp(node: Any, g: Any) -> tuple[Any, ...]:
     rule, saved = rule_of(node)
     op = rule.__self__  # the op table's entry (a node keeps its bound ``run``)
     parents = node.parents
+    if not g.requires_grad and _reads_no_node(op, parents, saved):
+        # a constant g times constants: the first-order rule's arrays (which checks versions
+        # and casts dtypes as in first order) as constants, without a node per operator
+        return tuple(None if c is None else _constant(c, g, p, op)
+                     for c, p in zip(rule(node, g.data, parents, saved), parents))
+    if newest.stamp > node._order:  # an in-place change after this node: as first order
+        check_unchanged(node, op.read(node, parents, saved))
+    contributions = _on_nodes(op, node, g, parents, saved)
+    if not op.casts:
+        return contributions
+    return tuple(c if c is None or c.dtype == p.dtype else c.astype(p.dtype)
+                 for c, p in zip(contributions, parents))
+
+
+def _constant(c: Any, g: Any, parent: Any, op: Op) -> Any:
+    """A contribution computed on arrays, as a constant node: g itself if the rule passed
+    it through; for a leaf, an array of its own (the rule may return g's array or a
+    read-only broadcast view: the leaf's grad must be writable and unshared, as in the
+    first-order sweep)."""
+    if parent.is_leaf:
+        return result(np.array(c), (), op, None, False)
+    return g if c is g.data else result(c, (), op, None, False)
+
+
+def _reads_no_node(op: Op, parents: tuple, saved: Any) -> bool:
+    """Whether the VJPs that run read no value that requires grad: then, for a constant g,
+    they are constants. (A unary op's input and output always require grad; a binary
+    op's constant operand or a Tensor without requires_grad does not.)"""
+    reads = _READS.get(op)
+    if reads is None:
+        reads = _READS[op] = tuple(frozenset(names.split()) for names in op.reads)
+    if isinstance(op, Binary):
+        _, _, sa, sb, nodes, _ = saved
+        x_node = nodes != ONLY_B and parents[0].requires_grad
+        y_node = nodes != ONLY_A and parents[-1].requires_grad
+        return not any(shape is not None and ("ans" in names or ("x" in names and x_node)
+                                              or ("y" in names and y_node))
+                       for shape, names in zip((sa, sb), reads))
+    return isinstance(op, Nary) or not reads[0]
+
+
+_READS: dict[Op, tuple[frozenset[str], ...]] = {}  # per entry, what each of its VJPs reads
+
+
+def _on_nodes(op: Op, node: Any, g: Any, parents: tuple, saved: Any) -> tuple[Any, ...]:
+    """The entry's VJPs called with nodes: g, the node as ``ans``, the parents as operands."""
     if isinstance(op, Unary):
         _, params = saved
         return (_node(op.vjps[0](g, node, parents[0], *params)),)

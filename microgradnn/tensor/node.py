@@ -335,7 +335,8 @@ class Tensor(Node):
         try:
             perm = tuple(normalize_axis_index(a, ndim) for a in axes) if axes else tuple(
                 range(ndim))[::-1]
-            out = unary(ops.TRANSPOSE, self, (perm, tuple(np.argsort(perm))))
+            out = unary(ops.TRANSPOSE, self, (perm, tuple(perm.index(i) for i in range(ndim))
+                                               if axes else perm))  # a reversal: its own inverse
         except (ValueError, TypeError, np.exceptions.AxisError):
             raise ValueError(f"transpose: axes {axes} are not a permutation of the "
                              f"{self.data.ndim} axes of {self.label()}") from None

@@ -65,7 +65,7 @@ def _mono(text: str, ink: str | None = None) -> str:
     return font(text, size=10, face=style.MONO, color=ink)
 
 
-def _summary(l: int | None, members: list[tuple[Node, Found]], precision: int,
+def _layer_summary(l: int | None, members: list[tuple[Node, Found]], precision: int,
              ink: str) -> str:
     kinds = Counter(f[0] if f else "op" for _, f in members)
     count = ", ".join(f"{n:,} {markup(k) if k != 'op' else 'other'}" for k, n in
@@ -115,7 +115,7 @@ def draw_layers(order: Sequence[Node], *, precision: int, rankdir: str) -> Drawi
         ink = scale.text(c)
         d.body.append(f"\tsubgraph cluster_{ids[k]} {{\n\t\tstyle=\"rounded,dashed\" "
                       f'color="{MUTED}" label=""\n'
-                      f"\t\t{ids[k]} [label=<{_summary(k, members[k], precision, ink)}> "
+                      f"\t\t{ids[k]} [label=<{_layer_summary(k, members[k], precision, ink)}> "
                       f'shape=box style="rounded,filled" fillcolor="{scale.fill(c)}"]\n\t}}\n')
     counts: Counter[tuple[int | None, int | None]] = Counter()
     for node, g in zip(order[:-1], group):

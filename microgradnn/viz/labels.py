@@ -32,6 +32,13 @@ SMALL = 12  # arrays with at most this many entries are drawn in full
 SHOW = ("value", "grad")
 
 
+def drawn_in_full(data: np.ndarray) -> bool:
+    """Whether an array is drawn entry by entry (a table) rather than summed up by
+    :func:`norm_min_max`: at most ``SMALL`` entries, at most 2-D, and not empty (an empty
+    table is not a valid Graphviz label)."""
+    return 0 < data.size <= SMALL and data.ndim <= 2
+
+
 def check_show(show: Sequence[str], caller: str) -> tuple[str, ...]:
     if isinstance(show, str):
         show = (show,)
@@ -94,15 +101,21 @@ def _array_table(values: np.ndarray, precision: int, scale: DivergingScale | Non
             f'COLOR="#bbbbbb">{"".join(rows)}</TABLE>')
 
 
-def _summary(values: np.ndarray, precision: int) -> str:
-    flat = values.astype(float, copy=False)
+def norm_min_max(values: np.ndarray) -> tuple[float, float, float] | None:
+    """What an array too big to print is summed up by: its 2-norm, its least and its
+    greatest entry (``None`` when it is empty). The SVG and the TikZ labels both show it."""
+    flat = values.astype(float, copy=False).reshape(-1)
     if flat.size == 0:
+        return None
+    return float(np.linalg.norm(flat)), float(flat.min()), float(flat.max())
+
+
+def _array_summary(values: np.ndarray, precision: int) -> str:
+    stats = norm_min_max(values)
+    if stats is None:
         return font("empty", size=9, color=MUTED)
-    norm = float(np.linalg.norm(flat.reshape(-1)))
-    parts = (f"‖·‖ {short_number(norm, precision)}",
-             f"min {short_number(float(flat.min()), precision)}",
-             f"max {short_number(float(flat.max()), precision)}")
-    return font(escape("   ".join(parts)), size=9, face=MONO)
+    norm, low, high = (short_number(v, precision) for v in stats)
+    return font(escape(f"‖·‖ {norm}   min {low}   max {high}"), size=9, face=MONO)
 
 
 def _row(key: str, body: str, ink: str | None) -> str:
@@ -113,11 +126,11 @@ def _row(key: str, body: str, ink: str | None) -> str:
 
 def _array_rows(data: np.ndarray, grad: Any, precision: int, show: Sequence[str],
                 scale: DivergingScale, ink: str | None) -> list[str]:
-    small = data.size <= SMALL and data.ndim <= 2
+    small = drawn_in_full(data)
     rows = [f'<TR><TD COLSPAN="3">{font(escape(_shape_text(data)), size=8, color=ink or MUTED)}'
             "</TD></TR>"]
     if "value" in show:
-        body = _array_table(data, precision, None) if small else _summary(data, precision)
+        body = _array_table(data, precision, None) if small else _array_summary(data, precision)
         rows.append(_row("value", body, ink))
     if "grad" in show:
         if grad is None:
@@ -125,7 +138,8 @@ def _array_rows(data: np.ndarray, grad: Any, precision: int, show: Sequence[str]
         elif not is_array(grad) or grad.shape != data.shape:
             body = font(escape(f"{grad!r}"), size=9)
         else:
-            body = _array_table(grad, precision, scale) if small else _summary(grad, precision)
+            body = (_array_table(grad, precision, scale) if small
+                    else _array_summary(grad, precision))
         rows.append(_row("δ", body, ink))
     return rows
 

@@ -17,12 +17,12 @@ from typing import Any
 from ..core import Node, grad, topological_order
 from . import style
 from .graph import build, check_options, describe
-from .labels import SMALL, colour_value, is_array, scale_values
+from .labels import colour_value, drawn_in_full, is_array, scale_values
 from .render import Drawing
 
 __all__ = ["BackwardSteps", "backward_steps"]
 
-DEFAULT_MAX_NODES = 150  # every frame is a full drawing; longer sweeps make huge pages
+MAX_FRAMES = 150  # every frame is a full drawing; longer sweeps make huge pages
 
 
 class BackwardSteps:
@@ -158,8 +158,7 @@ class BackwardSteps:
         if "grad" not in self.show:
             return 0
         data, g = self.order[i].data, self.grads[i]
-        if is_array(data) and is_array(g) and g.shape == data.shape \
-                and data.size <= SMALL and data.ndim <= 2:
+        if is_array(data) and is_array(g) and g.shape == data.shape and drawn_in_full(data):
             return int(g.size)
         return 1
 
@@ -197,7 +196,7 @@ def backward_steps(
     precision: int = 4,
     rankdir: str = "LR",
     show: Sequence[str] = ("value", "grad"),
-    max_nodes: int | None = DEFAULT_MAX_NODES,
+    max_nodes: int | None = MAX_FRAMES,
 ) -> BackwardSteps:
     """The backward sweep of ``root``'s graph as frames, one per node it completes.
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from . import latex, style
 from .caption import MAX_TERMS, g_prime, theta_name
-from .labels import SMALL, colour_value, is_array
+from .labels import colour_value, drawn_in_full, is_array, norm_min_max
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..core import Node
@@ -94,15 +94,13 @@ def _array(values: np.ndarray, precision: int, scale: style.DivergingScale | Non
             + _tabular(rows, spec) + r"}\right]$}")
 
 
-def _summary(values: np.ndarray, precision: int) -> str:
-    flat = values.astype(float, copy=False)
-    if flat.size == 0:
+def _array_summary(values: np.ndarray, precision: int) -> str:
+    stats = norm_min_max(values)
+    if stats is None:
         return "empty"
     p = min(precision, style.SHORT)
-    norm = float(np.linalg.norm(flat.reshape(-1)))
-    return (rf"{{\tiny$\|\cdot\|\ {latex.number(norm, p)}\quad"
-            rf"\min\ {latex.number(float(flat.min()), p)}\quad"
-            rf"\max\ {latex.number(float(flat.max()), p)}$}}")
+    norm, low, high = (latex.number(v, p) for v in stats)
+    return rf"{{\tiny$\|\cdot\|\ {norm}\quad\min\ {low}\quad\max\ {high}$}}"
 
 
 @dataclass
@@ -146,10 +144,10 @@ class GraphLabels:
             shape = r"$\times$".join(str(d) for d in data.shape) if data.ndim else "scalar"
             rows.append(rf"\multicolumn{{2}}{{@{{}}c@{{}}}}{{\tiny {shape} $\cdot$ "
                         rf"{latex.text(data.dtype)}}}")
-            small = data.size <= SMALL and data.ndim <= 2
+            small = drawn_in_full(data)
             if "value" in self.show:
                 body = _array(data, self.precision, None) if small else \
-                    _summary(data, self.precision)
+                    _array_summary(data, self.precision)
                 rows.append(rf"{{\scriptsize value}} & {body}")
             if "grad" in self.show:
                 if grad is None:
@@ -158,7 +156,7 @@ class GraphLabels:
                     body = latex.text(repr(grad))
                 else:
                     body = _array(grad, self.precision, self.scale) if small else \
-                        _summary(grad, self.precision)
+                        _array_summary(grad, self.precision)
                 rows.append(rf"$\delta$ & {body}")
         else:
             p = self.precision

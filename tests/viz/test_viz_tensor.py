@@ -93,3 +93,16 @@ def test_tensor_graph_source_is_deterministic():
         return mg.draw_graph(J).source
 
     assert source() == source()
+
+
+def test_an_empty_tensor_is_drawn_as_empty_not_as_an_empty_table():
+    """A 0×2 Tensor used to give Graphviz an empty <TABLE>, which dot rejects; its value and
+    δ now read "empty" in the SVG, the TikZ and the step-by-step page alike."""
+    empty = mg.Tensor(np.zeros((0, 2)), requires_grad=True, name="nothing")
+    J = empty.sum() * 2.0
+    J.backward()
+    shown = _node(mg.draw_graph(J).svg(), "nothing")
+    assert "0×2 · float64" in shown
+    assert shown.count("empty") == 2  # value and δ
+    assert "empty" in mg.draw_graph(J).to_tikz()
+    assert "empty" in mg.viz.backward_steps(J).html()

@@ -263,3 +263,20 @@ def test_cli_demo_format_tex_writes_four_documents_that_compile(lecture, tmp_pat
             text = pdf_text(pdf)
             assert _fmt(bp.delta[2][0, 1]) in text
     assert page_count(out / "sweep.pdf") == 1 + 5  # δ^(4)_1, δ^(3)_1..2, δ^(2)_1..2
+
+
+def test_large_tensor_is_summarised_by_norm_min_max_in_tikz_as_in_svg():
+    """An array too big to print is one line in both outputs: its 2-norm, least and
+    greatest entry, rounded to the drawings' short precision; an empty one says so."""
+    data = np.random.default_rng(3).normal(size=(6, 7))
+    big = mg.Tensor(data, requires_grad=True, name="big")
+    empty = mg.Tensor(np.zeros((0, 2)), requires_grad=True, name="nothing")
+    J = (big * big).sum() + empty.sum()
+    J.backward()
+    tex = mg.draw_graph(J).to_tikz()
+    p = min(4, style.SHORT)
+    for values in (big.data, big.grad):
+        norm, low, high = (latex.number(v, p) for v in
+                           (np.linalg.norm(values), values.min(), values.max()))
+        assert rf"\|\cdot\|\ {norm}\quad\min\ {low}\quad\max\ {high}" in tex
+    assert "empty" in tex
