@@ -39,7 +39,7 @@ class _ThreadModes(threading.local):
 class _Departures:
     """How many threads are not in the default modes (grad on, anomaly off).
 
-    :func:`~microgradnn.core.node.new_node` reads ``threads`` on every op and consults the
+    :func:`~microgradnn.core.node.node_maker`'s nodes read ``threads`` on every op and consults the
     thread-local modes only when it is non-zero (one attribute read, no call).
     """
 
@@ -49,29 +49,30 @@ class _Departures:
         self.threads = 0
 
 
-_modes = _ThreadModes()
-_departures = _Departures()
+# The two states themselves: read by name only inside the core (core/node.py's constructor)
+thread_modes = _ThreadModes()
+departures = _Departures()
 _mode_lock = threading.Lock()
 
 
 def _set_modes(grad_enabled: bool, anomaly: bool) -> None:
-    was_default = _modes.grad_enabled and not _modes.anomaly
-    _modes.grad_enabled = grad_enabled
-    _modes.anomaly = anomaly
+    was_default = thread_modes.grad_enabled and not thread_modes.anomaly
+    thread_modes.grad_enabled = grad_enabled
+    thread_modes.anomaly = anomaly
     is_default = grad_enabled and not anomaly
     if was_default != is_default:
         with _mode_lock:
-            _departures.threads += 1 if was_default else -1
+            departures.threads += 1 if was_default else -1
 
 
 def is_grad_enabled() -> bool:
     """True when new ops record their parents (the default)."""
-    return _modes.grad_enabled
+    return thread_modes.grad_enabled
 
 
 def is_anomaly_enabled() -> bool:
     """True inside :func:`detect_anomaly`."""
-    return _modes.anomaly
+    return thread_modes.anomaly
 
 
 class _ModeContext(abc.ABC):
@@ -82,7 +83,7 @@ class _ModeContext(abc.ABC):
         """The (grad_enabled, anomaly) modes this context switches to."""
 
     def __enter__(self) -> None:
-        self._saved = (_modes.grad_enabled, _modes.anomaly)
+        self._saved = (thread_modes.grad_enabled, thread_modes.anomaly)
         _set_modes(*self._target())
 
     def __exit__(self, *exc: object) -> None:
@@ -97,7 +98,8 @@ class _ModeContext(abc.ABC):
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            saved = (_modes.grad_enabled, _modes.anomaly)  # per call: safe under recursion
+            # per call: safe under recursion
+            saved = (thread_modes.grad_enabled, thread_modes.anomaly)
             _set_modes(*self._target())
             try:
                 return fn(*args, **kwargs)
@@ -115,7 +117,7 @@ class _ModeContext(abc.ABC):
             step: Any = gen.send
             arg: Any = None
             while True:
-                saved = (_modes.grad_enabled, _modes.anomaly)
+                saved = (thread_modes.grad_enabled, thread_modes.anomaly)
                 _set_modes(*self._target())
                 try:
                     item = step(arg)
@@ -153,7 +155,7 @@ class no_grad(_BareDecorator):
     """Context manager and decorator: ops inside record no parents (nothing to backprop)."""
 
     def _target(self) -> tuple[bool, bool]:
-        return False, _modes.anomaly
+        return False, thread_modes.anomaly
 
 
 class inference_mode(_ModeContext):
@@ -171,14 +173,14 @@ class inference_mode(_ModeContext):
         self.mode = bool(mode)
 
     def _target(self) -> tuple[bool, bool]:
-        return _modes.grad_enabled and not self.mode, _modes.anomaly
+        return thread_modes.grad_enabled and not self.mode, thread_modes.anomaly
 
 
 class enable_grad(_BareDecorator):
     """Context manager and decorator: turn recording back on inside a ``no_grad`` block."""
 
     def _target(self) -> tuple[bool, bool]:
-        return True, _modes.anomaly
+        return True, thread_modes.anomaly
 
 
 class set_grad_enabled(_ModeContext):
@@ -190,8 +192,8 @@ class set_grad_enabled(_ModeContext):
 
     def __init__(self, mode: bool) -> None:
         self.mode = bool(mode)
-        self._saved = (_modes.grad_enabled, _modes.anomaly)
-        _set_modes(self.mode, _modes.anomaly)
+        self._saved = (thread_modes.grad_enabled, thread_modes.anomaly)
+        _set_modes(self.mode, thread_modes.anomaly)
 
     def __enter__(self) -> None:
         pass  # the mode was set when called; __exit__ restores the one saved then
@@ -201,7 +203,7 @@ class set_grad_enabled(_ModeContext):
         return super().__call__(fn)
 
     def _target(self) -> tuple[bool, bool]:
-        return self.mode, _modes.anomaly
+        return self.mode, thread_modes.anomaly
 
 
 class detect_anomaly(_BareDecorator):
@@ -212,7 +214,7 @@ class detect_anomaly(_BareDecorator):
     """
 
     def _target(self) -> tuple[bool, bool]:
-        return _modes.grad_enabled, True
+        return thread_modes.grad_enabled, True
 
 
 class recording_backward(_BareDecorator):

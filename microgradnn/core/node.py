@@ -35,7 +35,7 @@ from typing import Any, TypeVar
 
 from . import copying
 from .hooks import RemovableHandle
-from .modes import _departures, _modes
+from .modes import departures, thread_modes
 from .order import stamp, topological_order
 from .sweep import local_contributions, sweep
 
@@ -247,11 +247,11 @@ def node_maker(cls: type[N], flag: str | None = None) -> Callable[..., N]:
         out._hooks = None
         out._order = stamp()
         out.op = op
-        if _departures.threads:
-            if _modes.anomaly:
+        if departures.threads:
+            if thread_modes.anomaly:
                 check_forward(data, op, a if a.__class__ is tuple else
                               tuple(p for p in (a, b) if p is not None))
-            if not _modes.grad_enabled:
+            if not thread_modes.grad_enabled:
                 a = da = b = db = None
         out._a = a
         out._da = da

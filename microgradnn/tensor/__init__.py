@@ -4,9 +4,12 @@
 |---------------|------------------------------------------------------------------------|
 | ``node``      | the ``Tensor`` class: the node protocol, array facts, one method per op |
 | ``spellings`` | PyTorch's names (view, clone, astype, …) and the in-place operators     |
+| ``comparisons`` | ``==``, ``<``, … as plain boolean arrays (no gradient)               |
 | ``factories`` | ``mg.tensor``, ``zeros``, ``ones``, ``rand``, ``randn``, ``arange``      |
 | ``ops``       | the op table: each op's forward, one VJP per argument, what it reads   |
-| ``apply``     | the one wrapper running every op: operands, unbroadcast, dtype casts    |
+| ``apply``     | the one wrapper running every op forward: operands, 0-d and dtype cases |
+| ``entries``   | an op entry as a node's rule: VJPs, unbroadcast, version/dtype checks  |
+| ``fastpaths`` | the switch of the fast paths (``general_path()``, for the tests)       |
 | ``functions`` | ``concatenate``, ``stack``, ``where``, ``maximum``, in-place changes    |
 | ``arguments`` | axes and indices, checked with errors that name the node               |
 | ``versions``  | version counters: a backward that reads changed data raises            |

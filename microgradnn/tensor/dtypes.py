@@ -12,8 +12,10 @@ import numpy as np
 
 __all__ = ["F64", "FLOATS", "as_array"]
 
-FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 F64 = np.dtype(np.float64)
+# float64 first: ``dtype in FLOATS`` (on every op with an array constant) then ends at the
+# first, identity, comparison in the common case instead of a dtype == dtype call
+FLOATS = (F64, np.dtype(np.float32))
 _ndarray = np.ndarray
 _asarray = np.asarray
 

@@ -17,7 +17,7 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
 from ..core import Node, rule_of
-from . import apply, higher, numpy_protocol, ops, spellings
+from . import apply, comparisons, higher, numpy_protocol, ops, spellings
 from .apply import binary, unary, value
 from .arguments import Axis, axes_of, axis_of, checked_index, spelled
 from .dtypes import as_array
@@ -99,7 +99,8 @@ class Tensor(Node):
                 "grad can be implicitly created only for scalar outputs "
                 f"({self.label()} has shape {self.shape}; pass backward(gradient=...) "
                 "of that shape)")
-        return np.array(1.0, dtype=self.data.dtype).reshape(self.data.shape)
+        seed = np.array(1.0, dtype=self.data.dtype)
+        return seed.reshape(self.data.shape) if self.data.ndim else seed  # (a call less)
 
     def _own_grad(self, g: Any) -> np.ndarray:
         """Leaves keep writable arrays of their own in their own dtype: rules may return
@@ -108,7 +109,8 @@ class Tensor(Node):
         ``x.grad.zero_()`` is ``x.grad.fill(0)`` here.)"""
         if g.__class__ is not np.ndarray or g.dtype != self.data.dtype:
             return np.array(g, dtype=self.data.dtype)
-        return g if g.flags.writeable and g.flags.owndata else g.copy()
+        flags = g.flags  # (a new flags object per read)
+        return g if flags.writeable and flags.owndata else g.copy()
 
     def _hook_result(self, replaced: Any, g: Any) -> np.ndarray:
         return apply.hook_result(self, replaced, g)
@@ -158,27 +160,13 @@ class Tensor(Node):
     def retain_grad(self) -> None:
         """Accepted for PyTorch users; every node keeps its grad (its δ) already."""
 
-    # comparisons give plain boolean arrays (no gradient), == and != too, as in NumPy and
-    # PyTorch. Sets and dicts still find a node: they hash by identity and test identity
-    # before ==, and distinct nodes have distinct hashes.
-    def __eq__(self, other: object) -> np.ndarray:  # type: ignore[override]
-        return self.data == value(other)
-
-    def __ne__(self, other: object) -> np.ndarray:  # type: ignore[override]
-        return self.data != value(other)
-
-    def __lt__(self, other: ArrayLike) -> np.ndarray:
-        return self.data < value(other)
-
-    def __le__(self, other: ArrayLike) -> np.ndarray:
-        return self.data <= value(other)
-
-    def __gt__(self, other: ArrayLike) -> np.ndarray:
-        return self.data > value(other)
-
-    def __ge__(self, other: ArrayLike) -> np.ndarray:
-        return self.data >= value(other)
-
+    # comparisons: plain boolean arrays, no gradient (tensor/comparisons.py)
+    __eq__ = comparisons.eq  # type: ignore[assignment]
+    __ne__ = comparisons.ne  # type: ignore[assignment]
+    __lt__ = comparisons.lt
+    __le__ = comparisons.le
+    __gt__ = comparisons.gt
+    __ge__ = comparisons.ge
     __hash__ = Node.__hash__
 
     # -- arithmetic (NumPy broadcasting; gradients unbroadcast to each operand) ----------

@@ -16,8 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from . import functions
-from .apply import is_tensor
+from . import functions, ops
+from .apply import binary, is_tensor
+from .fastpaths import switch
 
 __all__ = ["array_function", "array_ufunc"]
 
@@ -80,8 +81,19 @@ def _unsupported(name: str) -> TypeError:
                      "gradients.md), or t.data for values without gradients")
 
 
+# the ufuncs that are exactly one binary op of the table, whichever side the Tensor is on (the
+# fast path of ``X @ W`` and ``Y * z``: one call instead of four; ** is not one of them, its
+# Tensor method picks between two ops)
+_BINARY_OPS = {np.add: ops.ADD, np.subtract: ops.SUB, np.multiply: ops.MUL,
+               np.true_divide: ops.DIV, np.matmul: ops.MATMUL}
+
+
 def array_ufunc(self: Any, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
     """NEP 13: a NumPy ufunc with a Tensor among its operands."""
+    if method == "__call__" and not kwargs and len(inputs) == 2 and switch.fast:
+        op = _BINARY_OPS.get(ufunc)
+        if op is not None:
+            return binary(op, inputs[0], inputs[1])
     name = ufunc.__name__ if method == "__call__" else f"{ufunc.__name__}.{method}"
     if method == "__call__" and ufunc in _PIECEWISE_CONSTANT:
         return ufunc(*_values(inputs), **_values(kwargs))

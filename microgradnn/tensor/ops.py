@@ -3,7 +3,7 @@ each VJP reads from the forward (for the version check).
 
 In the style of HIPS autograd's ``defvjp`` and Autodidax's rule dictionaries. A VJP is
 ``vjp(g, ans, x[, y], *params)``: g = ∂root/∂out, ans the op's output, x and y its
-arguments' values; it returns ∂root/∂argument, before :func:`~.apply.unbroadcast`, which the
+arguments' values; it returns ∂root/∂argument, before :func:`~.entries.unbroadcast`, which the
 wrapper in :mod:`~microgradnn.tensor.apply` applies with the constant-skipping, dtype casting
 and version bookkeeping common to every op. VJPs are plain array code written with
 operators, methods that Tensor has (``.sum``, ``.reshape``, ``.transpose``, ``.T``) and the
@@ -13,14 +13,18 @@ NumPy functions NumPy dispatches to Tensors, so the same rules can be evaluated 
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import numpy as np
 
 from . import kernels
-from .apply import Binary, Nary, Unary, is_tensor, label, same, shape_of, unary, unbroadcast
+from .apply import is_tensor, label, shape_of, unary
+from .entries import Binary, Nary, Unary, same, unbroadcast
 
 __all__ = ["BINARY", "NARY", "UNARY"]
+
+_ndarray = np.ndarray
 
 
 # --------------------------------------------------------------------------- elementwise
@@ -69,9 +73,14 @@ def _kept(g: Any, ans: Any, axes: tuple[int, ...], keepdims: bool) -> tuple[Any,
     return ans, g
 
 
+_add_reduce = np.add.reduce
+
+
 def _sum(x: Any, axes: tuple[int, ...] | None, keepdims: bool, scale: float) -> Any:
     if axes is None and not keepdims:
-        return x.sum()  # everything, to a number: the common case, without keywords
+        # everything, to a number: the common case; x.sum() is this same reduction behind a
+        # Python-level wrapper (numpy/_core/_methods.py)
+        return _add_reduce(x, None)
     return x.sum(axis=axes, keepdims=keepdims)
 
 
@@ -193,9 +202,10 @@ def _pow_vjp_exponent(g: Any, ans: Any, x: Any, y: Any) -> Any:
 
 
 def _matmul(x: Any, y: Any) -> Any:
-    if x.ndim == 2 and y.ndim == 2 and x.shape[1] == y.shape[0]:
+    if (x.__class__ is _ndarray and y.__class__ is _ndarray and x.ndim == 2 and y.ndim == 2
+            and x.shape[1] == y.shape[0]):
         return kernels.mm(x, y)  # the common case, checked in one line
-    if not x.ndim or not y.ndim:
+    if not np.ndim(x) or not np.ndim(y):  # (a number operand, 2.0 @ t, has no .ndim)
         raise ValueError("matmul: both operands need at least one dimension")
     return x @ y
 
@@ -251,12 +261,14 @@ def _maximum_share(x: Any, y: Any) -> Any:
     return (x > y) + 0.5 * (x == y)
 
 
-ADD = Binary("+", np.add, (same, same), ("", ""))
-SUB = Binary("-", np.subtract, (same, lambda g, ans, x, y: -g), ("", ""))
+# (scalar=: the operator that computes the same on NumPy scalars, for 0-d operands; see Op)
+ADD = Binary("+", np.add, (same, same), ("", ""), scalar=operator.add)
+SUB = Binary("-", np.subtract, (same, lambda g, ans, x, y: -g), ("", ""), scalar=operator.sub)
 MUL = Binary("*", np.multiply, (lambda g, ans, x, y: g * y, lambda g, ans, x, y: g * x),
-             ("y", "x"))
+             ("y", "x"), scalar=operator.mul)
 DIV = Binary("/", np.true_divide,
-             (lambda g, ans, x, y: g / y, lambda g, ans, x, y: -g * ans / y), ("y", "y ans"))
+             (lambda g, ans, x, y: g / y, lambda g, ans, x, y: -g * ans / y), ("y", "y ans"),
+             scalar=operator.truediv)
 POW = Binary("**", np.power, (_pow_vjp_base, _pow_vjp_exponent), ("x y", "x ans"))
 MATMUL = Binary("matmul", _matmul, (_matmul_vjp_a, _matmul_vjp_b), ("y", "x"), _explain_matmul)
 MAXIMUM = Binary("maximum", np.maximum,

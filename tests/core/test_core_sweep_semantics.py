@@ -256,20 +256,20 @@ def test_functional_grad_returns_what_leaf_hooks_make_and_none_for_strangers() -
 def test_the_mode_counter_counts_what_is_out_of_the_default_modes() -> None:
     """Ops consult the thread-local modes only while this counter is non-zero, so it must
     come back to where it was after every switch, and rise while a mode is on."""
-    from microgradnn.core.modes import _departures
+    from microgradnn.core.modes import departures
 
-    base = _departures.threads
+    base = departures.threads
     with mg.no_grad():
-        assert _departures.threads == base + 1
+        assert departures.threads == base + 1
         with mg.detect_anomaly():
-            assert _departures.threads == base + 1
+            assert departures.threads == base + 1
         with mg.enable_grad():
-            assert _departures.threads == base
-        assert _departures.threads == base + 1
-    assert _departures.threads == base
+            assert departures.threads == base
+        assert departures.threads == base + 1
+    assert departures.threads == base
     with mg.detect_anomaly():
-        assert _departures.threads == base + 1
+        assert departures.threads == base + 1
     mg.set_grad_enabled(False)
-    assert _departures.threads == base + 1
+    assert departures.threads == base + 1
     mg.set_grad_enabled(True)
-    assert _departures.threads == base
+    assert departures.threads == base
