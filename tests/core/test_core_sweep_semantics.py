@@ -273,3 +273,45 @@ def test_the_mode_counter_counts_what_is_out_of_the_default_modes() -> None:
     assert _departures.threads == base + 1
     mg.set_grad_enabled(True)
     assert _departures.threads == base
+
+
+def test_a_node_type_without_nan_checks_or_second_derivatives_says_so() -> None:
+    with pytest.raises(TypeError) as info:
+        Bare._check_forward(1.0, "f", ())
+    assert str(info.value) == "a node type must say how to check an op's output for NaN and inf"
+    leaf = Bare(1.0)
+    op = Bare(2.0, op="f", inputs=leaf, da=2.0)
+    with pytest.raises(TypeError) as info:
+        op.backward(gradient=1.0, create_graph=True)
+    assert str(info.value) == "Bare has no node form for gradients"
+
+    class Seeded(Bare):  # gradients as nodes, but no op that records a second graph
+        __slots__ = ()
+
+        def _as_node(self, g: Any) -> Any:
+            return Seeded(g)
+
+    root = Seeded(2.0, op="f", inputs=Seeded(1.0), da=2.0)
+    with pytest.raises(TypeError) as info:
+        root.backward(gradient=1.0, create_graph=True)
+    assert str(info.value) == "Seeded cannot differentiate 'f' twice"
+
+
+def test_contributions_are_the_chain_rule_terms_each_parent_receives() -> None:
+    a, b = mg.Scalar(2.0), mg.Scalar(5.0)
+    assert a.contributions(1.0) == []  # a leaf sends nothing
+    assert (a * b).contributions(3.0) == [15.0, 6.0]  # δ·b to a, δ·a to b, in parent order
+    assert (a * a).contributions(1.0) == [2.0, 2.0]  # one term per edge: a*a has two
+    assert (a * 4.0).contributions(0.5) == [2.0]
+    assert mg.Scalar.sum([a, b, a]).contributions(2.0) == [2.0, 2.0, 2.0]
+    d = mg.Scalar.dot([a, b], [b, 3.0])  # a·b + b·3: parents a, b (as a weight), b (as an x)
+    assert d.parents == (a, b, b) and d.contributions(1.0) == [5.0, 3.0, 2.0]
+    x = mg.Tensor([1.0, 2.0], requires_grad=True)
+    w = mg.Tensor([3.0, 4.0], requires_grad=True)
+    terms = (x * w).contributions(np.array([1.0, 10.0]))  # a Tensor op: its VJP rules
+    assert len(terms) == 2
+    np.testing.assert_array_equal(terms[0], [3.0, 40.0])
+    np.testing.assert_array_equal(terms[1], [1.0, 20.0])
+    (only_x,) = (x * 2.0).contributions(np.ones(2))
+    np.testing.assert_array_equal(only_x, [2.0, 2.0])
+    assert x.contributions(np.ones(2)) == []
