@@ -7,7 +7,9 @@ in the worker. Code that runs while the package is imported — ``node_maker(Sca
 ``bind(Tensor)``, the module-level ``_Departures()`` and ``Newest()`` — has already run in
 the parent with the original code, so mutmut reports its mutants as surviving whatever the
 tests do. Here each named mutant is switched on (``MUTANT_UNDER_TEST``) before Python
-starts, in ``mutants/``, and the same test selection as ``[tool.mutmut]`` runs with ``-x``.
+starts, in ``mutants/``: first a quick subset (the core, Scalar and Tensor contract tests,
+which catch most of these at once), and if it passes, the whole test selection of
+``[tool.mutmut]``, each with ``-x``.
 The verdicts go to ``mutants/fresh-process.json``; ``scripts/mutation_scores.py`` reads
 them in place of mutmut's for those mutants.
 """
@@ -30,6 +32,8 @@ except ModuleNotFoundError:  # Python 3.10
 MUTANTS = Path("mutants")
 RESULTS = MUTANTS / "fresh-process.json"
 TIMEOUT_S = 900
+QUICK = ["tests/core/test_core_sweep_semantics.py", "tests/test_scalar_op_contract.py",
+         "tests/tensor/test_tensor_rule_contract.py"]
 
 
 def all_mutants() -> list[str]:
@@ -48,13 +52,16 @@ def run(name: str, tests: list[str]) -> int:
     """pytest's exit code with the mutant on from the first import (1: a test failed)."""
     env = dict(os.environ, MUTANT_UNDER_TEST=name, OMP_NUM_THREADS="1")
     cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-p",
-           "no:randomly", *tests]
-    try:
-        done = subprocess.run(cmd, cwd=MUTANTS, env=env, capture_output=True,
-                              timeout=TIMEOUT_S, check=False)
-    except subprocess.TimeoutExpired:
-        return 36  # mutmut's code for a timeout
-    return done.returncode
+           "no:randomly"]
+    for stage in (QUICK, tests):
+        try:
+            done = subprocess.run([*cmd, *stage], cwd=MUTANTS, env=env, capture_output=True,
+                                  timeout=TIMEOUT_S, check=False)
+        except subprocess.TimeoutExpired:
+            return 36  # mutmut's code for a timeout
+        if done.returncode != 0:
+            return done.returncode
+    return 0
 
 
 def main(argv: list[str]) -> None:
