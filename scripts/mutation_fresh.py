@@ -1,6 +1,6 @@
 """Re-test named mutants each in a fresh interpreter, for code that runs at import time.
 
-    python scripts/mutation_fresh.py NAME_OR_GLOB...   # e.g. "microgradnn.core.node.x_node_maker__*"
+    python scripts/mutation_fresh.py NAME_OR_GLOB...  # e.g. "microgradnn.core.node.x_node_maker__*"
 
 mutmut 3 imports the package once and forks a worker per mutant, switching the mutant on
 in the worker. Code that runs while the package is imported — ``node_maker(Scalar)``,
