@@ -62,3 +62,16 @@ def test_float32_matmul_stays_float32() -> None:
     (x @ z).backward()
     assert (x.grad.dtype, z.grad.dtype) == (F32, F32)
     np.testing.assert_array_equal(x.grad, [5.0, 6.0])
+
+
+def test_a_float32_intermediate_node_gets_a_float32_gradient() -> None:
+    x, y = _pair()
+    h = x * 2.0  # float32, not a leaf: its grad comes straight from the op that used it
+    (h * y).sum().backward()
+    assert h.grad.dtype == F32 and x.grad.dtype == F32
+    np.testing.assert_array_equal(h.grad, [3.0, 4.0])
+    for join in (mg.concatenate, mg.stack):
+        h.grad = None
+        join([h, y]).sum().backward()
+        assert h.grad.dtype == F32
+        np.testing.assert_array_equal(h.grad, [1.0, 1.0])
