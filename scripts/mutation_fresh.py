@@ -1,6 +1,7 @@
 """Re-test named mutants each in a fresh interpreter, for code that runs at import time.
 
     python scripts/mutation_fresh.py NAME_OR_GLOB...  # e.g. "microgradnn.core.node.x_node_maker__*"
+    python scripts/mutation_fresh.py --import-time    # IMPORT_TIME below, those mutmut did not kill
 
 mutmut 3 imports the package once and forks a worker per mutant, switching the mutant on
 in the worker. Code that runs while the package is imported — ``node_maker(Scalar)``,
@@ -32,6 +33,15 @@ except ModuleNotFoundError:  # Python 3.10
 MUTANTS = Path("mutants")
 RESULTS = MUTANTS / "fresh-process.json"
 TIMEOUT_S = 900
+# the functions of the modules in scope that run while the package is imported
+IMPORT_TIME = [
+    "microgradnn.core.node.x_node_maker__mutmut_*",         # Scalar's and Tensor's constructors
+    "microgradnn.tensor.apply.x_bind__mutmut_*",             # bind(Tensor)
+    "microgradnn.tensor.apply.xǁOpǁ__post_init____mutmut_*",  # the op table's entries
+    "microgradnn.core.modes.xǁ_Departuresǁ__init____mutmut_*",
+    "microgradnn.tensor.versions.xǁNewestǁ__init____mutmut_*",
+    "microgradnn.core.copying.xǁ_Planǁ__init____mutmut_*",   # thread-local: the main thread's
+]
 QUICK = ["tests/core/test_core_sweep_semantics.py", "tests/test_scalar_op_contract.py",
          "tests/tensor/test_tensor_rule_contract.py"]
 
@@ -41,6 +51,13 @@ def all_mutants() -> list[str]:
     for meta in sorted(MUTANTS.rglob("*.py.meta")):
         names += json.loads(meta.read_text())["exit_code_by_key"]
     return names
+
+
+def mutmut_codes() -> dict[str, int | None]:
+    codes: dict[str, int | None] = {}
+    for meta in sorted(MUTANTS.rglob("*.py.meta")):
+        codes.update(json.loads(meta.read_text())["exit_code_by_key"])
+    return codes
 
 
 def selection() -> list[str]:
@@ -70,6 +87,14 @@ def main(argv: list[str]) -> None:
     known = all_mutants()
     if not known:
         sys.exit("mutation_fresh: no mutants/ results; run `make mutation` first")
+    if argv == ["--import-time"]:
+        killed = {n for n, c in mutmut_codes().items() if c in (1, 3, 37)}
+        done = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+        argv = [n for n in known if n not in killed and n not in done
+                and any(fnmatch.fnmatchcase(n, pat) for pat in IMPORT_TIME)]
+        if not argv:
+            print("mutation_fresh: every import-time mutant is killed or already re-tested")
+            return
     names = [n for n in known if any(fnmatch.fnmatchcase(n, pat) for pat in argv)]
     missing = [p for p in argv if not any(fnmatch.fnmatchcase(n, p) for n in known)]
     if missing:
