@@ -315,3 +315,10 @@ def test_contributions_are_the_chain_rule_terms_each_parent_receives() -> None:
     (only_x,) = (x * 2.0).contributions(np.ones(2))
     np.testing.assert_array_equal(only_x, [2.0, 2.0])
     assert x.contributions(np.ones(2)) == []
+
+
+def test_an_op_output_has_no_name_until_given_one() -> None:
+    a = mg.Scalar(2.0, name="a")
+    t = mg.Tensor([1.0], requires_grad=True, name="t")
+    for out in (a * 3.0, mg.Scalar.sum([a, a]), t * 2.0, mg.concatenate([t, t])):
+        assert out.name is None and out.label() == f"<{out.op}>"
