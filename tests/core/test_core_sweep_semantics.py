@@ -322,3 +322,37 @@ def test_an_op_output_has_no_name_until_given_one() -> None:
     t = mg.Tensor([1.0], requires_grad=True, name="t")
     for out in (a * 3.0, mg.Scalar.sum([a, a]), t * 2.0, mg.concatenate([t, t])):
         assert out.name is None and out.label() == f"<{out.op}>"
+
+
+def test_a_create_graph_pass_runs_hooks_and_a_functions_own_backward() -> None:
+    x = mg.Scalar(2.0, name="x")
+    y = x * x
+    seen: list[Any] = []
+
+    def triple(g: Any) -> Any:
+        seen.append(g)
+        return g * 3.0  # a node in, a node out: the replacement stays differentiable
+
+    y.register_hook(triple)
+    (g,) = mg.grad(y, [x], create_graph=True)
+    assert g.data == 12.0 and len(seen) == 1 and seen[0].data == 1.0  # 3 · 2x
+    assert mg.grad(g, [x]) == (6.0,)  # 3 · 2
+
+    class Cube(mg.Function):
+        @staticmethod
+        def forward(ctx: Any, v: Any) -> Any:
+            ctx.save_for_backward(v)
+            return v ** 3
+
+        @staticmethod
+        def backward(ctx: Any, grad: Any) -> Any:
+            (v,) = ctx.saved_tensors
+            return 3 * v * v * grad
+
+    for leaf in (mg.Scalar(2.0), mg.Tensor([2.0, -1.0], requires_grad=True)):
+        out = Cube.apply(leaf)
+        (g,) = mg.grad(out if isinstance(leaf, mg.Scalar) else out.sum(), [leaf],
+                       create_graph=True)
+        np.testing.assert_array_equal(np.asarray(g.data), 3.0 * np.asarray(leaf.data) ** 2)
+        (h,) = mg.grad(g if isinstance(leaf, mg.Scalar) else g.sum(), [leaf])
+        np.testing.assert_array_equal(np.asarray(h), 6.0 * np.asarray(leaf.data))  # 6v
