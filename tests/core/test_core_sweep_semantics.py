@@ -356,3 +356,10 @@ def test_a_create_graph_pass_runs_hooks_and_a_functions_own_backward() -> None:
         np.testing.assert_array_equal(np.asarray(g.data), 3.0 * np.asarray(leaf.data) ** 2)
         (h,) = mg.grad(g if isinstance(leaf, mg.Scalar) else g.sum(), [leaf])
         np.testing.assert_array_equal(np.asarray(h), 6.0 * np.asarray(leaf.data))  # 6v
+
+
+@pytest.mark.parametrize("mode", ["no_grad", "enable_grad", "detect_anomaly"])
+def test_a_mode_used_as_a_decorator_of_a_non_function_names_itself(mode: str) -> None:
+    with pytest.raises(TypeError) as info:
+        getattr(mg, mode)()(5)
+    assert str(info.value) == f"{mode}() as a decorator expects a function, got int"
