@@ -5,7 +5,9 @@
 
 Reads mutmut 3's result files (mutants/<module>.py.meta) and the verdicts of
 scripts/mutation_fresh.py (mutants/fresh-process.json), which re-tests mutants of code run
-at import time in a fresh interpreter. The score is killed / checked:
+at import time in a fresh interpreter, and mutants/retested.json: mutants re-tested by name
+against tests added after mutmut reached them (MUTANT_UNDER_TEST set, the new test file run
+in mutants/; 1 = a test failed). The score is killed / checked:
 every checked mutant not killed (survived, no tests, timeout) counts against it, the
 equivalent ones too (docs/mutation-testing.md lists those and why they are equivalent).
 Mutants a stopped run never reached are counted apart, as "not checked".
@@ -41,9 +43,10 @@ def load(module: str) -> dict[str, int | None]:
     if not meta.exists():
         sys.exit(f"mutation_scores: {meta} not found; run `make mutation` (mutmut run) first")
     codes: dict[str, int | None] = json.loads(meta.read_text())["exit_code_by_key"]
-    fresh = Path("mutants") / "fresh-process.json"
-    if fresh.exists():
-        codes.update({k: v for k, v in json.loads(fresh.read_text()).items() if k in codes})
+    for extra in ("fresh-process.json", "retested.json"):  # see the module docstring
+        path = Path("mutants") / extra
+        if path.exists():
+            codes.update({k: v for k, v in json.loads(path.read_text()).items() if k in codes})
     return codes
 
 
