@@ -315,6 +315,8 @@ def test_contributions_are_the_chain_rule_terms_each_parent_receives() -> None:
     (only_x,) = (x * 2.0).contributions(np.ones(2))
     np.testing.assert_array_equal(only_x, [2.0, 2.0])
     assert x.contributions(np.ones(2)) == []
+    (soft,) = x.softplus().contributions(2.0)  # a plain number as δ: 2·σ(x)
+    np.testing.assert_allclose(soft, 2.0 / (1.0 + np.exp(-np.array([1.0, 2.0]))))
 
 
 def test_an_op_output_has_no_name_until_given_one() -> None:
