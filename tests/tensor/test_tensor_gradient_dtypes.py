@@ -75,3 +75,12 @@ def test_a_float32_intermediate_node_gets_a_float32_gradient() -> None:
         join([h, y]).sum().backward()
         assert h.grad.dtype == F32
         np.testing.assert_array_equal(h.grad, [1.0, 1.0])
+
+
+@pytest.mark.parametrize("size", [2, 100_000])  # a small sum's filled array and a large one's view
+def test_the_gradient_of_a_float32_sum_is_float32(size: int) -> None:
+    x = mg.Tensor(np.ones(size, dtype=F32), requires_grad=True)
+    h = x * 2.0
+    h.sum().backward()
+    assert h.grad.dtype == F32 and x.grad.dtype == F32
+    assert float(x.grad[0]) == 2.0
