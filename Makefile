@@ -68,9 +68,11 @@ clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .mypy_cache site mutants
 
 # Mutation testing of the core, Scalar, Tensor and backprop.py (slow: not part of `make test`
-# or CI). Config in pyproject.toml [tool.mutmut]; scores and equivalent survivors in
+# or CI). Config in pyproject.toml [tool.mutmut]; mutation_fresh re-tests the mutants of code
+# run at import time in a fresh interpreter (mutmut cannot); scores and equivalent survivors in
 # docs/mutation-testing.md. One worker: the machine's cores are shared.
 .PHONY: mutation
 mutation: $(VENV)/.extra-mutation
 	OMP_NUM_THREADS=1 $(VENV)/bin/mutmut run --max-children 1
+	$(PY) scripts/mutation_fresh.py --import-time
 	$(PY) scripts/mutation_scores.py

@@ -3,7 +3,11 @@
     python scripts/mutation_scores.py            # the table, then every mutant not killed
     python scripts/mutation_scores.py --markdown # the table as Markdown, for the docs
 
-Reads mutmut 3's result files (mutants/<module>.py.meta). The score is killed / checked:
+Reads mutmut 3's result files (mutants/<module>.py.meta) and the verdicts of
+scripts/mutation_fresh.py (mutants/fresh-process.json), which re-tests mutants of code run
+at import time in a fresh interpreter, and mutants/retested.json: mutants re-tested by name
+against tests added after mutmut reached them (MUTANT_UNDER_TEST set, the new test file run
+in mutants/; 1 = a test failed). The score is killed / checked:
 every checked mutant not killed (survived, no tests, timeout) counts against it, the
 equivalent ones too (docs/mutation-testing.md lists those and why they are equivalent).
 Mutants a stopped run never reached are counted apart, as "not checked".
@@ -16,10 +20,15 @@ import sys
 from pathlib import Path
 
 MODULES = {
-    "graph core": ["microgradnn/autodiff.py", "microgradnn/modes.py"],
-    "Scalar ops": ["microgradnn/scalar.py"],
-    "Tensor rules": ["microgradnn/tensor.py", "microgradnn/tensor_binary.py",
-                     "microgradnn/tensor_ops.py", "microgradnn/tensor_version.py"],
+    "graph core": ["microgradnn/core/node.py", "microgradnn/core/order.py",
+                   "microgradnn/core/sweep.py", "microgradnn/core/grad.py",
+                   "microgradnn/core/hooks.py", "microgradnn/core/modes.py",
+                   "microgradnn/core/copying.py"],
+    "Scalar ops": ["microgradnn/scalar.py", "microgradnn/scalar_derivatives.py"],
+    "Tensor rules": ["microgradnn/tensor/node.py", "microgradnn/tensor/ops.py",
+                     "microgradnn/tensor/apply.py", "microgradnn/tensor/kernels.py",
+                     "microgradnn/tensor/versions.py", "microgradnn/tensor/dtypes.py",
+                     "microgradnn/tensor/arguments.py", "microgradnn/tensor/functions.py"],
     "hand-coded backprop": ["microgradnn/nn/backprop.py"],
 }
 KILLED = {1, 3, 37}  # a failing test, pytest's internal error, the type checker
@@ -28,10 +37,17 @@ STATUS = {0: "survived", 5: "no tests", 33: "no tests", 34: "skipped", 36: "time
 
 
 def load(module: str) -> dict[str, int | None]:
+    """mutmut's exit code per mutant of one module, a fresh-process verdict taking the place
+    of mutmut's where there is one (scripts/mutation_fresh.py: code run at import time)."""
     meta = Path("mutants") / f"{module}.meta"
     if not meta.exists():
         sys.exit(f"mutation_scores: {meta} not found; run `make mutation` (mutmut run) first")
-    return json.loads(meta.read_text())["exit_code_by_key"]
+    codes: dict[str, int | None] = json.loads(meta.read_text())["exit_code_by_key"]
+    for extra in ("fresh-process.json", "retested.json"):  # see the module docstring
+        path = Path("mutants") / extra
+        if path.exists():
+            codes.update({k: v for k, v in json.loads(path.read_text()).items() if k in codes})
+    return codes
 
 
 def main(argv: list[str]) -> None:

@@ -273,3 +273,95 @@ def test_the_mode_counter_counts_what_is_out_of_the_default_modes() -> None:
     assert departures.threads == base + 1
     mg.set_grad_enabled(True)
     assert departures.threads == base
+
+
+def test_a_node_type_without_nan_checks_or_second_derivatives_says_so() -> None:
+    with pytest.raises(TypeError) as info:
+        Bare._check_forward(1.0, "f", ())
+    assert str(info.value) == "a node type must say how to check an op's output for NaN and inf"
+    leaf = Bare(1.0)
+    op = Bare(2.0, op="f", inputs=leaf, da=2.0)
+    with pytest.raises(TypeError) as info:
+        op.backward(gradient=1.0, create_graph=True)
+    assert str(info.value) == "Bare has no node form for gradients"
+
+    class Seeded(Bare):  # gradients as nodes, but no op that records a second graph
+        __slots__ = ()
+
+        def _as_node(self, g: Any) -> Any:
+            return Seeded(g)
+
+    root = Seeded(2.0, op="f", inputs=Seeded(1.0), da=2.0)
+    with pytest.raises(TypeError) as info:
+        root.backward(gradient=1.0, create_graph=True)
+    assert str(info.value) == "Seeded cannot differentiate 'f' twice"
+
+
+def test_contributions_are_the_chain_rule_terms_each_parent_receives() -> None:
+    a, b = mg.Scalar(2.0), mg.Scalar(5.0)
+    assert a.contributions(1.0) == []  # a leaf sends nothing
+    assert (a * b).contributions(3.0) == [15.0, 6.0]  # δ·b to a, δ·a to b, in parent order
+    assert (a * a).contributions(1.0) == [2.0, 2.0]  # one term per edge: a*a has two
+    assert (a * 4.0).contributions(0.5) == [2.0]
+    assert mg.Scalar.sum([a, b, a]).contributions(2.0) == [2.0, 2.0, 2.0]
+    d = mg.Scalar.dot([a, b], [b, 3.0])  # a·b + b·3: parents a, b (as a weight), b (as an x)
+    assert d.parents == (a, b, b) and d.contributions(1.0) == [5.0, 3.0, 2.0]
+    x = mg.Tensor([1.0, 2.0], requires_grad=True)
+    w = mg.Tensor([3.0, 4.0], requires_grad=True)
+    terms = (x * w).contributions(np.array([1.0, 10.0]))  # a Tensor op: its VJP rules
+    assert len(terms) == 2
+    np.testing.assert_array_equal(terms[0], [3.0, 40.0])
+    np.testing.assert_array_equal(terms[1], [1.0, 20.0])
+    (only_x,) = (x * 2.0).contributions(np.ones(2))
+    np.testing.assert_array_equal(only_x, [2.0, 2.0])
+    assert x.contributions(np.ones(2)) == []
+    (soft,) = x.softplus().contributions(2.0)  # a plain number as δ: 2·σ(x)
+    np.testing.assert_allclose(soft, 2.0 / (1.0 + np.exp(-np.array([1.0, 2.0]))))
+
+
+def test_an_op_output_has_no_name_until_given_one() -> None:
+    a = mg.Scalar(2.0, name="a")
+    t = mg.Tensor([1.0], requires_grad=True, name="t")
+    for out in (a * 3.0, mg.Scalar.sum([a, a]), t * 2.0, mg.concatenate([t, t])):
+        assert out.name is None and out.label() == f"<{out.op}>"
+
+
+def test_a_create_graph_pass_runs_hooks_and_a_functions_own_backward() -> None:
+    x = mg.Scalar(2.0, name="x")
+    y = x * x
+    seen: list[Any] = []
+
+    def triple(g: Any) -> Any:
+        seen.append(g)
+        return g * 3.0  # a node in, a node out: the replacement stays differentiable
+
+    y.register_hook(triple)
+    (g,) = mg.grad(y, [x], create_graph=True)
+    assert g.data == 12.0 and len(seen) == 1 and seen[0].data == 1.0  # 3 · 2x
+    assert mg.grad(g, [x]) == (6.0,)  # 3 · 2
+
+    class Cube(mg.Function):
+        @staticmethod
+        def forward(ctx: Any, v: Any) -> Any:
+            ctx.save_for_backward(v)
+            return v ** 3
+
+        @staticmethod
+        def backward(ctx: Any, grad: Any) -> Any:
+            (v,) = ctx.saved_tensors
+            return 3 * v * v * grad
+
+    for leaf in (mg.Scalar(2.0), mg.Tensor([2.0, -1.0], requires_grad=True)):
+        out = Cube.apply(leaf)
+        (g,) = mg.grad(out if isinstance(leaf, mg.Scalar) else out.sum(), [leaf],
+                       create_graph=True)
+        np.testing.assert_array_equal(np.asarray(g.data), 3.0 * np.asarray(leaf.data) ** 2)
+        (h,) = mg.grad(g if isinstance(leaf, mg.Scalar) else g.sum(), [leaf])
+        np.testing.assert_array_equal(np.asarray(h), 6.0 * np.asarray(leaf.data))  # 6v
+
+
+@pytest.mark.parametrize("mode", ["no_grad", "enable_grad", "detect_anomaly"])
+def test_a_mode_used_as_a_decorator_of_a_non_function_names_itself(mode: str) -> None:
+    with pytest.raises(TypeError) as info:
+        getattr(mg, mode)()(5)
+    assert str(info.value) == f"{mode}() as a decorator expects a function, got int"

@@ -137,3 +137,18 @@ def test_defaults_are_the_sigmoid_and_no_regularisation() -> None:
     assert np.allclose(bp.gradient(THETA, X, Y)[2], want["D"][2], rtol=1e-13, atol=0)
     assert np.allclose(bp.forward(THETA, X).units[2], 1 / (1 + np.exp(-bp.forward(
         THETA, X).z[2])), rtol=1e-15)
+
+
+def test_unrolled_grad_follows_the_order_asked_for() -> None:
+    from microgradnn.nn import Network
+
+    net = Network([2, 2, 1], init="debug")
+    X = np.array([[0.5, -1.0], [1.5, 0.25]])
+    y = np.array([1, 0])
+    result = net.backprop(X, y)
+    D1, D2 = result.grad[1], result.grad[2]
+    np.testing.assert_array_equal(result.unrolled_grad(),
+                                  np.concatenate([D1.ravel(), D2.ravel()]))
+    np.testing.assert_array_equal(result.unrolled_grad("F"),  # Octave's [D1(:); D2(:)]
+                                  np.concatenate([D1.ravel("F"), D2.ravel("F")]))
+    assert not np.array_equal(result.unrolled_grad("F"), result.unrolled_grad("C"))
