@@ -370,3 +370,13 @@ def test_dot_names_itself_for_any_bad_operand() -> None:
         with pytest.raises(TypeError) as info:
             mg.Scalar.dot(ws, xs, bias=bias)
         assert str(info.value).startswith("Scalar.dot: unsupported operand '")
+
+
+def test_a_scalar_with_a_tensor_says_the_graphs_are_separate() -> None:
+    t = mg.Tensor([1.0], name="t")
+    with pytest.raises(TypeError) as error:
+        mg.Scalar(1.0) + t
+    assert str(error.value) == (
+        "+: cannot combine a Scalar with a Tensor (t); Scalar and Tensor graphs are "
+        "separate — use Tensors throughout (mg.Tensor(s.data) for a Scalar's value) or "
+        "Scalars throughout")

@@ -117,3 +117,13 @@ def test_a_node_subclass_with_weak_references_copies(how: str) -> None:
     out = copy.copy(node) if how == "copy" else _copy(how, node)
     assert type(out) is _WeakScalar and out.data == 2.5 and out.name == "w"
     assert ref() is node and weakref.ref(out)() is out
+
+
+def test_a_restored_tensor_keeps_its_version_count_and_takes_in_place_changes() -> None:
+    t = mg.Tensor([1.0, 2.0])
+    t += 1.0
+    t += 1.0
+    t2 = pickle.loads(pickle.dumps(t))
+    assert t2._version == 2
+    t2 += 1.0  # counts on from there
+    assert t2._version == 3 and t2.tolist() == [4.0, 5.0]
