@@ -380,3 +380,10 @@ def test_a_scalar_with_a_tensor_says_the_graphs_are_separate() -> None:
         "+: cannot combine a Scalar with a Tensor (t); Scalar and Tensor graphs are "
         "separate — use Tensors throughout (mg.Tensor(s.data) for a Scalar's value) or "
         "Scalars throughout")
+
+
+def test_a_difference_of_two_scalars_records_its_op() -> None:
+    a, b = mg.Scalar(5.0, name="a"), mg.Scalar(2.0, name="b")
+    d = a - b
+    assert d.op == "-" and d.label() == "<->" and d.data == 3.0
+    assert (a - 2.0).op == "-" and (5.0 - b).op == "-"
