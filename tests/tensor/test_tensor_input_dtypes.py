@@ -43,3 +43,17 @@ def test_a_float16_array_becomes_float64() -> None:
 def test_a_ragged_input_is_named_in_the_error(data: object, kind: str) -> None:
     with pytest.raises(ValueError, match=rf"^Tensor: could not make an array of {kind} "):
         mg.Tensor(data)
+
+
+def test_a_leafs_gradient_is_its_own_array_not_the_callers() -> None:
+    x = mg.Tensor([1.0, 2.0], requires_grad=True)
+    frozen = np.ones(2)
+    frozen.flags.writeable = False
+    x.backward(gradient=frozen)  # a read-only gradient: the leaf gets a writable copy
+    x.grad += 1.0
+    np.testing.assert_array_equal(x.grad, [2.0, 2.0])
+    y = mg.Tensor([1.0, 2.0], requires_grad=True)
+    big = np.arange(4.0)
+    y.backward(gradient=big[::2])  # a view of the caller's array: not kept as it is
+    y.grad[0] = 100.0
+    np.testing.assert_array_equal(big, [0.0, 1.0, 2.0, 3.0])
