@@ -10,11 +10,14 @@ against tests added after mutmut reached them (MUTANT_UNDER_TEST set, the new te
 in mutants/; 1 = a test failed). The score is killed / checked:
 every checked mutant not killed (survived, no tests, timeout) counts against it, the
 equivalent ones too (docs/mutation-testing.md lists those and why they are equivalent).
-Mutants a stopped run never reached are counted apart, as "not checked".
+Mutants a stopped run never reached are counted apart, as "not checked". The last column
+sets the equivalent mutants named in scripts/mutation_equivalent.txt aside as not applicable:
+killed / (checked - equivalent).
 """
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import sys
 from pathlib import Path
@@ -31,6 +34,7 @@ MODULES = {
                      "microgradnn/tensor/arguments.py", "microgradnn/tensor/functions.py"],
     "hand-coded backprop": ["microgradnn/nn/backprop.py"],
 }
+EQUIVALENT = Path(__file__).with_name("mutation_equivalent.txt")
 KILLED = {1, 3, 37}  # a failing test, pytest's internal error, the type checker
 STATUS = {0: "survived", 5: "no tests", 33: "no tests", 34: "skipped", 36: "timeout",
           -24: "timeout", 24: "timeout", 152: "timeout", 255: "timeout", None: "not checked"}
@@ -50,8 +54,19 @@ def load(module: str) -> dict[str, int | None]:
     return codes
 
 
+def equivalent_patterns() -> list[str]:
+    """The names or globs of mutants judged equivalent (see docs/mutation-testing.md)."""
+    lines = EQUIVALENT.read_text(encoding="utf-8").splitlines() if EQUIVALENT.exists() else []
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def _score(killed: int, out_of: int) -> str:
+    return f"{killed / out_of:.1%}" if out_of else "—"
+
+
 def main(argv: list[str]) -> None:
     markdown = "--markdown" in argv
+    patterns = equivalent_patterns()
     rows = []
     open_mutants = []
     for group, modules in MODULES.items():
@@ -59,20 +74,25 @@ def main(argv: list[str]) -> None:
             codes = load(module)
             killed = sum(1 for c in codes.values() if c in KILLED)
             unchecked = sum(1 for c in codes.values() if c is None)
-            rows.append((group, module, killed, len(codes) - unchecked, unchecked))
-            open_mutants += [(name, STATUS.get(c, "suspicious")) for name, c in codes.items()
-                             if c not in KILLED and c is not None]
+            alive = [(name, c) for name, c in codes.items() if c not in KILLED and c is not None]
+            same = {name for name, _ in alive
+                    if any(fnmatch.fnmatchcase(name, p) for p in patterns)}
+            checked = len(codes) - unchecked
+            rows.append((group, module, killed, checked, unchecked, len(same)))
+            open_mutants += [(name, "equivalent" if name in same else STATUS.get(c, "suspicious"))
+                             for name, c in alive]
     if markdown:
-        print("| part | module | killed | checked | score | not checked |")
-        print("|---|---|---:|---:|---:|---:|")
-        for group, module, killed, checked, unchecked in rows:
-            score = f"{killed / checked:.1%}" if checked else "—"
-            print(f"| {group} | `{module}` | {killed} | {checked} | {score} | {unchecked} |")
+        print("| part | module | killed | checked | score | not checked | equivalent "
+              "| score without equivalent |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|")
+        for group, module, killed, checked, unchecked, n_same in rows:
+            print(f"| {group} | `{module}` | {killed} | {checked} | {_score(killed, checked)} "
+                  f"| {unchecked} | {n_same} | {_score(killed, checked - n_same)} |")
     else:
-        for group, module, killed, checked, unchecked in rows:
-            score = f"{killed / checked:.1%}" if checked else "—"
-            print(f"{group:20} {module:34} {killed:5}/{checked:<5} {score:>7}"
-                  f"   ({unchecked} not checked)")
+        for group, module, killed, checked, unchecked, n_same in rows:
+            print(f"{group:20} {module:34} {killed:5}/{checked:<5} {_score(killed, checked):>7}"
+                  f"   ({unchecked} not checked; {n_same} equivalent: "
+                  f"{_score(killed, checked - n_same)} without them)")
         for name, status in sorted(open_mutants):
             print(f"    {status:10} {name}")
 

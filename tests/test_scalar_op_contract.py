@@ -370,3 +370,20 @@ def test_dot_names_itself_for_any_bad_operand() -> None:
         with pytest.raises(TypeError) as info:
             mg.Scalar.dot(ws, xs, bias=bias)
         assert str(info.value).startswith("Scalar.dot: unsupported operand '")
+
+
+def test_a_scalar_with_a_tensor_says_the_graphs_are_separate() -> None:
+    t = mg.Tensor([1.0], name="t")
+    with pytest.raises(TypeError) as error:
+        mg.Scalar(1.0) + t
+    assert str(error.value) == (
+        "+: cannot combine a Scalar with a Tensor (t); Scalar and Tensor graphs are "
+        "separate — use Tensors throughout (mg.Tensor(s.data) for a Scalar's value) or "
+        "Scalars throughout")
+
+
+def test_a_difference_of_two_scalars_records_its_op() -> None:
+    a, b = mg.Scalar(5.0, name="a"), mg.Scalar(2.0, name="b")
+    d = a - b
+    assert d.op == "-" and d.label() == "<->" and d.data == 3.0
+    assert (a - 2.0).op == "-" and (5.0 - b).op == "-"

@@ -115,3 +115,40 @@ def test_logsumexp_of_an_empty_axis_is_minus_inf_without_a_warning() -> None:
         np.testing.assert_array_equal(out.data, [-np.inf, -np.inf])
 
     _no_warnings(run)
+
+
+def _message(call: Any) -> str:
+    with pytest.raises((TypeError, ValueError)) as info:
+        call()
+    return str(info.value)
+
+
+def test_sum_names_itself_for_both_spellings() -> None:
+    t = mg.Tensor([[1.0, 2.0]])
+    assert _message(lambda: t.sum(axis=0, dim=1)) == f"sum: {BOTH}"
+    assert _message(lambda: t.sum(keepdims=True, keepdim=True)) == (
+        "sum: got both keepdims and keepdim; give one of them")
+    np.testing.assert_array_equal(t.sum(dim=1, keepdim=True).numpy(), [[3.0]])
+
+
+def test_a_tensor_with_a_scalar_says_the_graphs_are_separate() -> None:
+    assert _message(lambda: mg.Tensor([1.0]) + mg.Scalar(1.0, name="s")) == (
+        "+: cannot combine a Tensor with a Scalar (s); Scalar and Tensor graphs are separate"
+        " — use Tensors throughout (mg.Tensor(s.data) for a Scalar's value) or Scalars "
+        "throughout")
+
+
+def test_a_join_along_a_non_integer_axis_says_what_an_axis_is() -> None:
+    t = mg.Tensor([1.0])
+    assert _message(lambda: mg.concatenate([t, t], axis=1.5)) == (  # type: ignore[arg-type]
+        "concatenate: axis must be an int, got 1.5; expected the axis to join along "
+        "(flatten first, t.reshape(-1), to join flat)")
+
+
+def test_a_tensor_name_and_a_bad_backward_gradient_are_named() -> None:
+    assert _message(lambda: mg.Tensor([1.0], name=3)) == (  # type: ignore[arg-type]
+        "Tensor name must be a str, got int")
+    y = mg.Tensor([1.0], requires_grad=True) * 2.0
+    assert _message(lambda: y.backward(gradient=np.array([1j]))) == (
+        "backward(gradient=...): cannot hold an array of dtype complex128; expected real "
+        "numbers (float, int or bool)")
