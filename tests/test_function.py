@@ -9,20 +9,9 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
+from custom_ops import Cube
 
 import microgradnn as mg
-
-
-class Cube(mg.Function):
-    @staticmethod
-    def forward(ctx: Any, x: Any) -> Any:
-        ctx.save_for_backward(x)
-        return x**3
-
-    @staticmethod
-    def backward(ctx: Any, g: Any) -> Any:
-        (x,) = ctx.saved_tensors
-        return 3 * x * x * g
 
 
 class Softplus(mg.Function):

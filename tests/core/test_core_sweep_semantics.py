@@ -340,16 +340,7 @@ def test_a_create_graph_pass_runs_hooks_and_a_functions_own_backward() -> None:
     assert g.data == 12.0 and len(seen) == 1 and seen[0].data == 1.0  # 3 · 2x
     assert mg.grad(g, [x]) == (6.0,)  # 3 · 2
 
-    class Cube(mg.Function):
-        @staticmethod
-        def forward(ctx: Any, v: Any) -> Any:
-            ctx.save_for_backward(v)
-            return v ** 3
-
-        @staticmethod
-        def backward(ctx: Any, grad: Any) -> Any:
-            (v,) = ctx.saved_tensors
-            return 3 * v * v * grad
+    from custom_ops import Cube  # DESIGN.md's example
 
     for leaf in (mg.Scalar(2.0), mg.Tensor([2.0, -1.0], requires_grad=True)):
         out = Cube.apply(leaf)
