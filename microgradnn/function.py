@@ -15,7 +15,7 @@ graph, which is differentiated again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from .core import Node, enable_grad, is_grad_enabled, no_grad, node_maker
@@ -50,18 +50,20 @@ class FunctionCtx:
 
 class Function:
     """Subclass with static ``forward(ctx, *inputs)`` and ``backward(ctx, *grads)``; call
-    ``Fn.apply(*inputs)``."""
+    ``Fn.apply(*inputs)``. ``apply`` says which of the two a subclass lacks."""
 
-    @staticmethod
-    def forward(ctx: FunctionCtx, *inputs: Any) -> Any:
-        raise NotImplementedError("a Function subclass must define forward(ctx, *inputs)")
-
-    @staticmethod
-    def backward(ctx: FunctionCtx, *grads: Any) -> Any:
-        raise NotImplementedError("a Function subclass must define backward(ctx, *grads)")
+    @classmethod
+    def _method(cls, name: str, signature: str) -> Callable[..., Any]:
+        method = getattr(cls, name, None)
+        if not callable(method):
+            raise TypeError(f"{cls.__name__}.apply: {cls.__name__} must define a static "
+                            f"method {name}{signature}")
+        return method
 
     @classmethod
     def apply(cls, *inputs: Any) -> Any:
+        forward = cls._method("forward", "(ctx, *inputs)")
+        backward = cls._method("backward", "(ctx, *grads)")  # missing: said now, not mid-sweep
         kinds = {type(x) for x in inputs if isinstance(x, Node)}
         if len(kinds) != 1 or not kinds <= set(_MAKERS):
             raise TypeError(f"{cls.__name__}.apply: expected Scalars or Tensors among the "
@@ -73,13 +75,14 @@ class Function:
         ctx = FunctionCtx(needs)
         raw = [x.data if isinstance(x, Node) else x for x in inputs]
         with no_grad():
-            data = cls.forward(ctx, *raw)
+            data = forward(ctx, *raw)
         data = float(data) if kind is Scalar else Tensor(data).data
         parents = tuple(x for x, need in zip(inputs, needs) if need)
         make = _MAKERS[kind]
         if not parents or not is_grad_enabled():
             return make(data, cls.__name__, None)
-        rule = _Rule(cls, ctx, tuple(i for i, need in enumerate(needs) if need), raw)
+        at = tuple(i for i, need in enumerate(needs) if need)
+        rule = _Rule(cls, backward, ctx, at, raw)
         return make(data, cls.__name__, parents, None, rule.run, ctx)
 
 
@@ -87,15 +90,15 @@ class _Rule:
     """The backward of one ``Fn.apply`` node, for the core's sweep (``run``) and for
     ``create_graph`` (``graph_vjp``)."""
 
-    def __init__(self, fn: type[Function], ctx: FunctionCtx, at: tuple[int, ...],
-                 raw: Sequence[Any]) -> None:
-        self.fn, self.ctx, self.at, self.raw = fn, ctx, at, raw
+    def __init__(self, fn: type[Function], backward: Callable[..., Any], ctx: FunctionCtx,
+                 at: tuple[int, ...], raw: Sequence[Any]) -> None:
+        self.fn, self.backward, self.ctx, self.at, self.raw = fn, backward, ctx, at, raw
 
     def _grads(self, node: Any, g: Any, as_node: Any) -> list[Any]:
         """backward's results for the inputs that are parents, as nodes or None."""
         self.ctx._as_nodes = as_node
         try:
-            grads = self.fn.backward(self.ctx, g)
+            grads = self.backward(self.ctx, g)
         finally:
             self.ctx._as_nodes = None
         if not isinstance(grads, tuple):

@@ -149,6 +149,25 @@ def test_constants_no_grad_and_bad_use() -> None:
         TooMany.apply(mg.Scalar(1.0)).backward()
 
 
+def test_a_subclass_without_forward_or_backward_is_named_when_applied() -> None:
+    class NoBackward(mg.Function):
+        @staticmethod
+        def forward(ctx: Any, x: Any) -> Any:
+            return 2 * x
+
+    class NoForward(mg.Function):
+        @staticmethod
+        def backward(ctx: Any, g: Any) -> Any:
+            return g
+
+    with pytest.raises(TypeError, match=r"NoBackward must define a static method "
+                                        r"backward\(ctx, \*grads\)"):
+        NoBackward.apply(mg.Scalar(1.0))
+    with pytest.raises(TypeError, match=r"NoForward must define a static method "
+                                        r"forward\(ctx, \*inputs\)"):
+        NoForward.apply(mg.Tensor([1.0], requires_grad=True))
+
+
 def test_drawn_as_one_node_named_after_the_class() -> None:
     x = mg.Tensor([0.5, 1.0], requires_grad=True, name="x")
     source = mg.draw_graph(Softplus.apply(x).sum()).source
