@@ -144,16 +144,19 @@ def binary(op: Binary, a: Any, b: Any, params: tuple = ()) -> Any:
         sb = y.shape if tb and b.requires_grad else None
         parents = (a, b) if ta and tb else (a,) if ta else (b,) if tb else ()
         nodes = BOTH if ta and tb else ONLY_A if ta else ONLY_B
+    rule: Op = op  # the careful variant when a parent that needs a gradient is not float64
+    if (sa is not None and x.dtype is not F64) or (sb is not None and y.dtype is not F64):
+        rule = casting(op)
     if op.scalar is not None and fast and (sa is not None or sb is not None):
         # 0-d operands (a cost's last steps, (J1 - J2) / m) on NumPy scalars: see _scalar_binary
         if nodes is BOTH:
             if not x.shape and not y.shape:
-                return _scalar_binary(op, parents, x[()], y[()], sa, sb, nodes)
+                return _scalar_binary(op, rule, parents, x[()], y[()], sa, sb, nodes)
         elif nodes is ONLY_A:
             if not x.shape and (cb is float or cb is int):
-                return _scalar_binary(op, parents, x[()], y, sa, sb, nodes)
+                return _scalar_binary(op, rule, parents, x[()], y, sa, sb, nodes)
         elif not y.shape and (ca is float or ca is int):
-            return _scalar_binary(op, parents, x, y[()], sa, sb, nodes)
+            return _scalar_binary(op, rule, parents, x, y[()], sa, sb, nodes)
     try:
         data = op.forward(x, y, *params) if params else op.forward(x, y)
     except ValueError:
@@ -166,13 +169,10 @@ def binary(op: Binary, a: Any, b: Any, params: tuple = ()) -> Any:
         return result(data, parents, op, None, False)
     if data.__class__ is not _ndarray:
         data = _asarray(data)  # NumPy returns scalars, not 0-d arrays, from 0-d ops
-    rule: Op = op
-    if (sa is not None and x.dtype is not F64) or (sb is not None and y.dtype is not F64):
-        rule = casting(op)
     return _make(data, op.name, parents, None, rule.run, (x, y, sa, sb, nodes, params))
 
 
-def _scalar_binary(op: Binary, parents: tuple, x: Any, y: Any, sa: Any, sb: Any,
+def _scalar_binary(op: Binary, rule: Op, parents: tuple, x: Any, y: Any, sa: Any, sb: Any,
                    nodes: slice) -> Any:
     """The fast path of + − × ÷ on 0-d Tensors and Python numbers (a cost's last steps,
     ``(J1 - J2) / m``): forward and VJPs on NumPy scalars (``t.data[()]``) with Python's
@@ -181,9 +181,6 @@ def _scalar_binary(op: Binary, parents: tuple, x: Any, y: Any, sa: Any, sb: Any,
     weak for both) at a tenth of the cost.
     The node saves the scalars (create_graph differentiates through the parents instead)."""
     data = _asarray(op.scalar(x, y))  # type: ignore[misc]  # (scalar is set: binary checked)
-    rule: Op = op
-    if (sa is not None and x.dtype is not F64) or (sb is not None and y.dtype is not F64):
-        rule = casting(op)
     return _make(data, op.name, parents, None, rule.run, (x, y, sa, sb, nodes, ()))
 
 
