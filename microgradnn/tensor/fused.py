@@ -38,6 +38,14 @@ __all__ = ["MATMUL_NT", "MATMUL_TN", "SIGMOID_BACKWARD", "SOFTPLUS_BACKWARD", "m
 _ndarray = np.ndarray
 
 
+def _apply(op: Binary, a: Any, b: Any) -> Any:
+    """``op`` on a and b: a Tensor node when either is a Tensor, its forward on arrays
+    otherwise (each public function below is this, for its entry)."""
+    if is_tensor(a) or is_tensor(b):
+        return binary(op, a, b)
+    return op.forward(a, b)
+
+
 def _same_array(g: Any, like: np.ndarray) -> bool:
     """Whether g is an array of ``like``'s shape and dtype: the first-order kernels' in-place
     path (the same floats as the first-order sweep) takes it; anything else broadcasts."""
@@ -54,9 +62,7 @@ def _sigmoid_backward(g: Any, s: Any) -> Any:
 def sigmoid_backward(g: Any, s: Any) -> Any:
     """g·s(1 − s), σ's VJP from its output s = σ(a), as one op: a Tensor node when g or s is
     a Tensor, an array otherwise. ∂/∂g = h·s(1 − s) (this op), ∂/∂s = h·g·(1 − 2s)."""
-    if is_tensor(g) or is_tensor(s):
-        return binary(SIGMOID_BACKWARD, g, s)
-    return _sigmoid_backward(g, s)
+    return _apply(SIGMOID_BACKWARD, g, s)
 
 
 def _sigmoid_backward_vjp_g(h: Any, ans: Any, g: Any, s: Any) -> Any:
@@ -85,9 +91,7 @@ def _softplus_backward(g: Any, x: Any) -> Any:
 def softplus_backward(g: Any, x: Any) -> Any:
     """g·σ(x), softplus's VJP from its input x, as one op: a Tensor node when g or x is a
     Tensor, an array otherwise. ∂/∂g = h·σ(x) (this op), ∂/∂x = h·g·σ(x)(1 − σ(x))."""
-    if is_tensor(g) or is_tensor(x):
-        return binary(SOFTPLUS_BACKWARD, g, x)
-    return _softplus_backward(g, x)
+    return _apply(SOFTPLUS_BACKWARD, g, x)
 
 
 def _softplus_backward_vjp_g(h: Any, ans: Any, g: Any, x: Any) -> Any:
@@ -117,17 +121,13 @@ def _matmul(a: Any, b: Any) -> Any:
 def matmul_nt(a: Any, b: Any) -> Any:
     """a @ bᵀ for 2-D a, b as one op (no transpose node for bᵀ): a Tensor node when a or b
     is a Tensor, an array otherwise. ∂/∂a = h @ b, ∂/∂b = hᵀ @ a = matmul_tn(h, a)."""
-    if is_tensor(a) or is_tensor(b):
-        return binary(MATMUL_NT, a, b)
-    return kernels.mm(a, b.T)
+    return _apply(MATMUL_NT, a, b)
 
 
 def matmul_tn(a: Any, b: Any) -> Any:
     """aᵀ @ b for 2-D a, b as one op (no transpose node for aᵀ): a Tensor node when a or b
     is a Tensor, an array otherwise. ∂/∂a = b @ hᵀ = matmul_nt(b, h), ∂/∂b = a @ h."""
-    if is_tensor(a) or is_tensor(b):
-        return binary(MATMUL_TN, a, b)
-    return kernels.mm(a.T, b)
+    return _apply(MATMUL_TN, a, b)
 
 
 MATMUL_NT = Binary("matmul_nt", lambda a, b: kernels.mm(a, b.T),
