@@ -21,7 +21,7 @@ import numpy as np
 from ..core import Node
 from ..nn.notation import parse
 from . import style
-from .labels import colour_value, is_array, scale_values
+from .labels import colour_value, delta, is_array, scale_values
 from .render import Drawing, new_drawing
 from .style import MISSING, MUTED, escape, font, format_number, markup
 
@@ -79,12 +79,12 @@ def _layer_summary(l: int | None, members: list[tuple[Node, Found]], precision: 
     if units and len(units) <= MAX_ROWS:
         for n in units:
             cells = (markup(n.name), _value_text(n.data, precision),
-                     "δ " + _value_text(n.grad, precision))
+                     "δ " + _value_text(delta(n), precision))
             rows.append(f'<TR><TD ALIGN="LEFT">{font(cells[0], size=10, color=ink)}</TD>'
                         + "".join(f'<TD ALIGN="RIGHT">{_mono(c, ink)}</TD>' for c in cells[1:])
                         + "</TR>")
     elif zs:
-        grads = np.array([n.grad for n in zs if n.grad is not None], dtype=float)
+        grads = np.array([delta(n) for n in zs if n.grad is not None], dtype=float)
         text = (f"δ of {len(zs):,} z: min {format_number(grads.min(), 3)}, "
                 f"max {format_number(grads.max(), 3)}" if grads.size else f"δ {MISSING}")
         rows.append(f'<TR><TD COLSPAN="3">{font(escape(text), size=10, color=ink)}</TD></TR>')
@@ -105,12 +105,12 @@ def draw_layers(order: Sequence[Node], *, precision: int, rankdir: str) -> Drawi
     members: dict[int | None, list[tuple[Node, Found]]] = defaultdict(list)
     for node, f, g in zip(order[:-1], found, group):
         members[g].append((node, f))
-    scale = style.DivergingScale(scale_values([n.grad for n in order]))
+    scale = style.DivergingScale(scale_values([delta(n) for n in order]))
     d = new_drawing(rankdir, name="layers")
     keys = sorted(members, key=lambda k: -1 if k is None else k)
     ids = {k: ("inputs" if k is None else f"layer{k}") for k in keys}
     for k in keys:
-        zs = [n.grad for n, f in members[k] if f and f[0] == "z" and n.grad is not None]
+        zs = [delta(n) for n, f in members[k] if f and f[0] == "z" and n.grad is not None]
         c = colour_value(np.array(zs, dtype=float)) if zs else None
         ink = scale.text(c)
         d.body.append(f"\tsubgraph cluster_{ids[k]} {{\n\t\tstyle=\"rounded,dashed\" "
@@ -123,7 +123,7 @@ def draw_layers(order: Sequence[Node], *, precision: int, rankdir: str) -> Drawi
             pg = group[index[p]]
             if pg != g:
                 counts[(pg, g)] += 1
-    root_fill = scale.fill(colour_value(root.grad))
+    root_fill = scale.fill(colour_value(delta(root)))
     root_ink = style.ink_on(root_fill)
     root_label = style.table([
         f'<TR><TD><B>{font(markup(root.label()), size=12, color=root_ink)}</B></TD></TR>',

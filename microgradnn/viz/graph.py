@@ -22,7 +22,7 @@ from ..core import Node, topological_order
 from ..nn.notation import COST_FORMULA, cost_unit, pretty
 from . import style
 from .collapse import draw_layers
-from .labels import check_show, colour_value, is_array, node_label
+from .labels import check_show, colour_value, delta, is_array, node_label
 from .render import Drawing, new_drawing
 from .tikz_labels import GraphLabels
 
@@ -92,7 +92,7 @@ def draw_graph(
             "network's Scalar graph with collapse='layer' (one node per layer), build it with "
             "the Tensor engine (one node per matrix), or raise max_nodes."
         )
-    return build(order, [node.grad for node in order], **options)
+    return build(order, [delta(node) for node in order], **options)
 
 
 def check_options(root: Any, precision: Any, rankdir: Any, show: Any, max_nodes: Any,

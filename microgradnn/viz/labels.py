@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from ..core import Node
 from .style import (
     INK,
     MISSING,
@@ -26,7 +27,7 @@ from .style import (
     table,
 )
 
-__all__ = ["SHOW", "check_show", "colour_value", "is_array", "node_label"]
+__all__ = ["SHOW", "check_show", "colour_value", "delta", "is_array", "node_label"]
 
 SMALL = 12  # arrays with at most this many entries are drawn in full
 SHOW = ("value", "grad")
@@ -68,6 +69,13 @@ def colour_value(grad: Any) -> float | None:
             return float(flat[0])
         return float(finite[np.argmax(np.abs(finite))])
     return float(grad)
+
+
+def delta(node: Node) -> Any:
+    """The δ a drawing shows for ``node``: its ``grad`` as a value. After
+    ``backward(create_graph=True)`` a gradient is itself a node; the drawing shows its data."""
+    g = node.grad
+    return g.data if isinstance(g, Node) else g
 
 
 def scale_values(grads: Sequence[Any]) -> list[float]:

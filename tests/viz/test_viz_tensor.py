@@ -106,3 +106,19 @@ def test_an_empty_tensor_is_drawn_as_empty_not_as_an_empty_table():
     assert shown.count("empty") == 2  # value and δ
     assert "empty" in mg.draw_graph(J).to_tikz()
     assert "empty" in mg.viz.backward_steps(J).html()
+
+
+def test_gradients_recorded_by_create_graph_are_drawn_as_their_values():
+    """After backward(create_graph=True) every grad is a node; the drawing shows its data
+    (it used to fail converting a 2-element gradient Tensor to a float)."""
+    w = mg.Tensor(np.array([0.5, -2.0]), requires_grad=True, name="w")
+    J = (w * w * w).sum()
+    J.backward(create_graph=True)
+    assert isinstance(w.grad, mg.Tensor)
+    shown = _node(mg.draw_graph(J).svg(), "w")
+    for v in (*w.data, *w.grad.data):  # 3w² = 0.75, 12
+        assert fmt(v) in shown
+    s = mg.Scalar(3.0, name="s")
+    y = s * s
+    y.backward(create_graph=True)
+    assert fmt(6.0) in " ".join(texts(mg.draw_graph(y).svg()))
