@@ -38,8 +38,9 @@ def grad(
     order = topological_order(output)
     saved = {node: node.grad for node in order}
     try:
-        this_pass = {leaf: None if now is None else now if create_graph else leaf._own_grad(now)
-                     for leaf, _, now in sweep(order, output, seed, create_graph)}
+        this_pass = {leaf: leaf.grad if create_graph or leaf.grad is None
+                     else leaf._own_grad(leaf.grad)
+                     for leaf, _ in sweep(order, output, seed, create_graph)}
         result = tuple(
             this_pass.get(node, node.grad if node in saved else None) for node in wanted
         )

@@ -185,10 +185,12 @@ class Node:
         if create_graph:
             order = topological_order(self)
             node = gradient if isinstance(gradient, Node) else self._seed_node(seed)  # as grad()
-            for leaf, before, now in sweep(order, self, node, True):
+            for leaf, before in sweep(order, self, node, True):
+                now = leaf.grad
                 leaf.grad = before if now is None else now if before is None else before + now
             return
-        for leaf, before, now in sweep(topological_order(self), self, seed):
+        for leaf, before in sweep(topological_order(self), self, seed):
+            now = leaf.grad
             if now is None:
                 leaf.grad = before
             else:

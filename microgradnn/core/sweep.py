@@ -21,12 +21,13 @@ __all__ = ["local_contributions", "propagate_graph", "sweep"]
 
 
 def sweep(order: list[Node], root: Node, seed: Any, create_graph: bool = False
-          ) -> list[tuple[Node, Any, Any]]:
+          ) -> list[tuple[Node, Any]]:
     """The backward sweep. Leaves ``grad`` = ∂root/∂node on every node of ``order``.
 
-    Returns (leaf, grad before the pass, this pass's grad) for every leaf, so that the
-    caller decides whether leaves accumulate (``backward``) or are restored (``grad``).
-    With ``create_graph`` the gradients are nodes recording their own graph
+    Returns (leaf, its grad before the pass) for every leaf, whose ``grad`` then holds this
+    pass's gradient (after the leaf's hooks; ``None`` where the pass did not reach it), so
+    that the caller decides whether leaves accumulate (``backward``) or are restored
+    (``grad``). With ``create_graph`` the gradients are nodes recording their own graph
     (:func:`propagate_graph`); without it, values, by the first-order loop below.
     """
     leaves = []
@@ -39,18 +40,25 @@ def sweep(order: list[Node], root: Node, seed: Any, create_graph: bool = False
         if create_graph:
             propagate_graph(order)
             with enable_grad():  # a leaf's hooks record too
-                return [(leaf, before, run_hooks(leaf, leaf.grad, True) if leaf._hooks
-                         else leaf.grad) for leaf, before in leaves]
-        _propagate(order, is_anomaly_enabled())
-        return [(leaf, before, run_hooks(leaf, leaf.grad) if leaf._hooks else leaf.grad)
-                for leaf, before in leaves]
+                for leaf, _ in leaves:
+                    if leaf._hooks:
+                        leaf.grad = run_hooks(leaf, leaf.grad, True)
+        else:
+            if is_anomaly_enabled():
+                _propagate_checked(order)
+            else:
+                _propagate(order)
+            for leaf, _ in leaves:
+                if leaf._hooks:
+                    leaf.grad = run_hooks(leaf, leaf.grad)
     except BaseException:
         for leaf, before in leaves:  # a failed pass leaves the leaves as they were
             leaf.grad = before
         raise
+    return leaves
 
 
-def _propagate(order: list[Node], anomaly: bool) -> None:
+def _propagate(order: list[Node]) -> None:
     """Walk ``order`` backwards, adding each node's contributions into its parents' grads.
 
     One step, ``parent.grad += ∂root/∂parent``, written out once per edge form: a loop over
@@ -64,28 +72,16 @@ def _propagate(order: list[Node], anomaly: bool) -> None:
         if node._hooks:
             node.grad = g = run_hooks(node, g)
         da = node._da
-        if da is None or anomaly:  # a _vjp rule (every Tensor op), or checking each step
-            parents = a if a.__class__ is tuple else node.parents
-            if da is None:  # a rule: (the rule, what it saved) in _b, _db
-                rule = node._b
-                if rule is None:
-                    raise TypeError(f"{type(node).__name__} op {node.op!r} states no chain rule: "
-                                    "a node type gives each op local derivatives (_da, _db) "
-                                    "or a _vjp rule")
-                contributions = rule(node, g, parents, node._db)
-            else:
-                contributions = local_contributions(node, g)
-            for parent, contribution in zip(parents, contributions):
-                if contribution is None:
-                    continue
-                if contribution is g and parent._a is None:
-                    # a rule passed δ through unchanged: the leaf gets a copy, so changing
-                    # its grad in place cannot change the δ its child shows
-                    contribution = copy.copy(contribution)
-                if anomaly:
-                    _check_finite(node, parent, contribution)
-                before = parent.grad
-                parent.grad = contribution if before is None else before + contribution
+        if da is None:  # a rule (every Tensor op): its inputs are the tuple _a
+            rule = node._b
+            if rule is None:
+                _no_rule(node)
+            for parent, contribution in zip(a, rule(node, g, a, node._db)):
+                if contribution is not None:
+                    if contribution is g and parent._a is None:
+                        contribution = _copy(contribution)  # (see _copy)
+                    before = parent.grad
+                    parent.grad = contribution if before is None else before + contribution
         elif a.__class__ is tuple:  # n-ary with local derivatives (Scalar.sum, Scalar.dot)
             for parent, d in zip(a, da):
                 c = d * g
@@ -100,6 +96,43 @@ def _propagate(order: list[Node], anomaly: bool) -> None:
                 c = node._db * g
                 before = b.grad
                 b.grad = c if before is None else before + c
+
+
+def _propagate_checked(order: list[Node]) -> None:
+    """:func:`_propagate` in anomaly mode: every contribution is checked to be finite before
+    it is added, and an error names the op and the input it was for."""
+    for node in reversed(order):
+        g = node.grad
+        if g is None or node._a is None:
+            continue
+        if node._hooks:
+            node.grad = g = run_hooks(node, g)
+        parents = node.parents
+        if node._da is None:
+            if node._b is None:
+                _no_rule(node)
+            contributions = node._b(node, g, parents, node._db)
+        else:
+            contributions = local_contributions(node, g)
+        for parent, contribution in zip(parents, contributions):
+            if contribution is None:
+                continue
+            if contribution is g and parent._a is None:
+                contribution = _copy(contribution)
+            _check_finite(node, parent, contribution)
+            before = parent.grad
+            parent.grad = contribution if before is None else before + contribution
+
+
+def _no_rule(node: Node) -> None:
+    """A node with neither local derivatives nor a rule (``_b``; see core/node.py)."""
+    raise TypeError(f"{type(node).__name__} op {node.op!r} states no chain rule: a node type "
+                    "gives each op local derivatives (_da, _db) or a _vjp rule")
+
+
+# A rule that passes δ through unchanged (a + b) would hand a leaf the very array its child
+# shows as δ: the leaf gets a copy, so changing its grad in place cannot change the child's.
+_copy = copy.copy
 
 
 def propagate_graph(order: list[Node]) -> None:
