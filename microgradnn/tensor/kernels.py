@@ -31,10 +31,11 @@ _min = np.minimum.reduce  # x.min() without numpy's Python wrapper (numpy/_core/
 # The fast paths below take ndarrays and NumPy scalars (0-d arithmetic gives those), tested
 # inline as ``v.__class__ is _ndarray or isinstance(v, _generic)`` (a helper is a call per op).
 
-# sigmoid: from this many entries on, the formula in place beats SciPy's expit (about three
-# times faster on the course's 5000×25 hidden layer, benchmarks/bench_tensor.py (a)); below,
-# expit's single call costs less (the 32×25 layer of bench_tensor.py (b)).
-IN_PLACE_SIGMOID_MIN = 512
+# sigmoid: from this many entries on, the formula in place beats SciPy's expit (332 against
+# 375 µs on 50,000 entries, 815 against 925 µs on the course's 5000×25 hidden layer,
+# benchmarks/bench_tensor.py (a)); below, expit costs less (5.8 against 9.4 µs on the
+# 32×25 layer of bench_tensor.py (b); the two meet near 8,000 entries; one thread, 2026-11-30).
+IN_PLACE_SIGMOID_MIN = 8192
 # matmul: an x of shape (n, k) times y of shape (k, p) with n > TALL_MATMUL_RATIO·p runs as
 # (yᵀ xᵀ)ᵀ, the orientation OpenBLAS runs up to twice as fast (X 5000×400 @ Θᵀ 400×25 in
 # benchmarks/bench_tensor.py (a)).

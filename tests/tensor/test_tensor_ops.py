@@ -23,6 +23,7 @@ from hypothesis.extra import numpy as hnp
 from op_table import ALL, AWAY_FROM_ZERO, SAFE, Op
 
 import microgradnn as mg
+from microgradnn.tensor import kernels
 
 Example = tuple[list[np.ndarray], dict[str, Any]]
 
@@ -286,13 +287,14 @@ def test_max_ties_split_the_gradient_as_pytorch() -> None:
 def test_fast_paths_on_large_and_tall_arrays_match_pytorch(scale: float) -> None:
     """Tall products are computed transposed and large sigmoids via exp: same numbers."""
     rng = np.random.default_rng(7)
-    x = rng.normal(size=(300, 8)) * scale  # scale 400 reaches below -700: expit fallback
+    rows = kernels.IN_PLACE_SIGMOID_MIN // 6 + 1  # z has enough entries for the in-place σ
+    x = rng.normal(size=(rows, 8)) * scale  # scale 400 reaches below -700: expit fallback
     w = rng.normal(size=(6, 8))
     b = rng.normal(size=6)
     outs, grads = [], []
     for F in (MG, TH):
         X, W, B = inputs = leaves(F, (x, w, b))
-        z = X @ W.T + B  # (300, 6): taller than 4 × 6, so computed as (W Xᵀ)ᵀ
+        z = X @ W.T + B  # (rows, 6): taller than 4 × 6, so computed as (W Xᵀ)ᵀ
         out = (z.sigmoid() * 3.0 + F.softplus(z)).sum() + (X.T @ z).sum()
         out.backward()
         outs.append(out.item())
