@@ -120,43 +120,41 @@ def unary(op: Unary, t: Any, params: tuple = ()) -> Any:
 def binary(op: Binary, a: Any, b: Any, params: tuple = ()) -> Any:
     """Run a two-argument op; at least one of a, b is a Tensor, the other may be a constant."""
     ca, cb = a.__class__, b.__class__
-    fast = switch.fast
-    if ca is _Tensor and cb is _Tensor and fast:  # the hot path
-        x, y = a.data, b.data
-        sa = x.shape if a.requires_grad else None
-        sb = y.shape if b.requires_grad else None
-        parents: tuple = (a, b)
-        nodes = BOTH
-    elif ca is _Tensor and fast and (cb is float or cb is int or (
-            cb is _ndarray and b.dtype in FLOATS)):
-        x, y = a.data, b  # a constant b: a number, or a float array used as is
-        sa, sb, parents, nodes = (x.shape if a.requires_grad else None), None, (a,), ONLY_A
-    elif cb is _Tensor and fast and (ca is float or ca is int or (
-            ca is _ndarray and a.dtype in FLOATS)):
-        x, y = a, b.data  # a constant a (X @ W, np.ones(3) * t)
-        sa, sb, parents, nodes = None, (y.shape if b.requires_grad else None), (b,), ONLY_B
-    else:
-        a, b = operand(a, op.name), operand(b, op.name)
-        ta, tb = isinstance(a, _Tensor), isinstance(b, _Tensor)
-        x = a.data if ta else a
-        y = b.data if tb else b
-        sa = x.shape if ta and a.requires_grad else None
-        sb = y.shape if tb and b.requires_grad else None
-        parents = (a, b) if ta and tb else (a,) if ta else (b,) if tb else ()
-        nodes = BOTH if ta and tb else ONLY_A if ta else ONLY_B
-    rule: Op = op  # the careful variant when a parent that needs a gradient is not float64
-    if (sa is not None and x.dtype is not F64) or (sb is not None and y.dtype is not F64):
-        rule = casting(op)
-    if op.scalar is not None and fast and (sa is not None or sb is not None):
+    nodes = None
+    if switch.fast:  # the hot paths: Tensor and Tensor, Tensor and a float or float array
+        if ca is _Tensor:
+            x = a.data
+            sa = x.shape if a.requires_grad else None
+            if cb is _Tensor:
+                y = b.data
+                sb = y.shape if b.requires_grad else None
+                parents: tuple = (a, b)
+                nodes = BOTH
+                careful = x.dtype is not F64 or y.dtype is not F64
+            elif cb is float or cb is int or (cb is _ndarray and b.dtype in FLOATS):
+                y, sb, parents, nodes = b, None, (a,), ONLY_A  # a constant b, used as is
+                careful = x.dtype is not F64
+        elif cb is _Tensor and (ca is float or ca is int or (ca is _ndarray and
+                                                            a.dtype in FLOATS)):
+            x, sa, parents, nodes = a, None, (b,), ONLY_B  # a constant a (X @ W, 2.0 * t)
+            y = b.data
+            sb = y.shape if b.requires_grad else None
+            careful = y.dtype is not F64
+    # careful: the node's rule is the careful variant (contributions cast to their parents'
+    # dtypes) when a Tensor operand is not float64; for one that needs no gradient the
+    # casts change nothing (the general path looks only at those that need one)
+    if nodes is None:  # the general path: any operands
+        a, b, x, y, sa, sb, parents, nodes, careful = _operands(op, a, b)
+    elif op.scalar is not None and not (y.ndim if nodes is ONLY_B else x.ndim):
         # 0-d operands (a cost's last steps, (J1 - J2) / m) on NumPy scalars: see _scalar_binary
         if nodes is BOTH:
-            if not x.shape and not y.shape:
-                return _scalar_binary(op, rule, parents, x[()], y[()], sa, sb, nodes)
+            if not y.ndim and (sa is not None or sb is not None):
+                return _scalar_binary(op, careful, parents, x[()], y[()], sa, sb, nodes)
         elif nodes is ONLY_A:
-            if not x.shape and (cb is float or cb is int):
-                return _scalar_binary(op, rule, parents, x[()], y, sa, sb, nodes)
-        elif not y.shape and (ca is float or ca is int):
-            return _scalar_binary(op, rule, parents, x, y[()], sa, sb, nodes)
+            if (cb is float or cb is int) and sa is not None:
+                return _scalar_binary(op, careful, parents, x[()], y, sa, sb, nodes)
+        elif (ca is float or ca is int) and sb is not None:
+            return _scalar_binary(op, careful, parents, x, y[()], sa, sb, nodes)
     try:
         data = op.forward(x, y, *params) if params else op.forward(x, y)
     except ValueError:
@@ -169,11 +167,26 @@ def binary(op: Binary, a: Any, b: Any, params: tuple = ()) -> Any:
         return result(data, parents, op, None, False)
     if data.__class__ is not _ndarray:
         data = _asarray(data)  # NumPy returns scalars, not 0-d arrays, from 0-d ops
-    return _make(data, op.name, parents, None, rule.run, (x, y, sa, sb, nodes, params))
+    return _make(data, op.name, parents, None, casting(op).run if careful else op.run,
+                 (x, y, sa, sb, nodes, params))
 
 
-def _scalar_binary(op: Binary, rule: Op, parents: tuple, x: Any, y: Any, sa: Any, sb: Any,
-                   nodes: slice) -> Any:
+def _operands(op: Binary, a: Any, b: Any) -> tuple:
+    """:func:`binary`'s general path: any operands coerced, and what binary needs of them."""
+    a, b = operand(a, op.name), operand(b, op.name)
+    ta, tb = isinstance(a, _Tensor), isinstance(b, _Tensor)
+    x = a.data if ta else a
+    y = b.data if tb else b
+    sa = x.shape if ta and a.requires_grad else None
+    sb = y.shape if tb and b.requires_grad else None
+    parents = (a, b) if ta and tb else (a,) if ta else (b,) if tb else ()
+    nodes = BOTH if ta and tb else ONLY_A if ta else ONLY_B
+    careful = (sa is not None and x.dtype is not F64) or (sb is not None and y.dtype is not F64)
+    return a, b, x, y, sa, sb, parents, nodes, careful
+
+
+def _scalar_binary(op: Binary, careful: bool, parents: tuple, x: Any, y: Any, sa: Any,
+                   sb: Any, nodes: slice) -> Any:
     """The fast path of + − × ÷ on 0-d Tensors and Python numbers (a cost's last steps,
     ``(J1 - J2) / m``): forward and VJPs on NumPy scalars (``t.data[()]``) with Python's
     operators, which give the same correctly rounded result in the same dtype as the ufunc
@@ -181,7 +194,8 @@ def _scalar_binary(op: Binary, rule: Op, parents: tuple, x: Any, y: Any, sa: Any
     weak for both) at a tenth of the cost.
     The node saves the scalars (create_graph differentiates through the parents instead)."""
     data = _asarray(op.scalar(x, y))  # type: ignore[misc]  # (scalar is set: binary checked)
-    return _make(data, op.name, parents, None, rule.run, (x, y, sa, sb, nodes, ()))
+    return _make(data, op.name, parents, None, casting(op).run if careful else op.run,
+                 (x, y, sa, sb, nodes, ()))
 
 
 def nary(op: Nary, items: list, data: np.ndarray, *params: Any) -> Any:
