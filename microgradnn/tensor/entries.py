@@ -142,22 +142,20 @@ class Binary(Op):
         if not checked and (self.casts or newest.stamp > node._order):
             return careful_vjp(node, g, parents, self, saved)
         x, y, sa, sb, nodes, params = saved
-        ans = node.data
         vjp_a, vjp_b = self.vjps
-        fast = switch.fast
-        ga = gb = None
+        ga = None
         if sa is not None:
-            ga = (g if vjp_a is same else vjp_a(g, ans, x, y, *params) if params
-                  else vjp_a(g, ans, x, y))
-            if ga.shape != sa or not fast:  # (a call saved when nothing was broadcast)
+            ga = (g if vjp_a is same else vjp_a(g, node.data, x, y, *params) if params
+                  else vjp_a(g, node.data, x, y))
+            if ga.shape != sa or not switch.fast:  # (a call saved when nothing was broadcast)
                 ga = unbroadcast(ga, sa)
-        if sb is not None:
-            gb = (g if vjp_b is same else vjp_b(g, ans, x, y, *params) if params
-                  else vjp_b(g, ans, x, y))
-            if gb.shape != sb or not fast:
-                gb = unbroadcast(gb, sb)
-        keep: slice = nodes
-        return (ga, gb)[keep]  # type: ignore[return-value]  # (mypy reads a slice as an index)
+            if sb is None:  # b is a constant, or needs no gradient
+                return (ga,) if nodes is ONLY_A else (ga, None)
+        gb = (g if vjp_b is same else vjp_b(g, node.data, x, y, *params) if params
+              else vjp_b(g, node.data, x, y))
+        if gb.shape != sb or not switch.fast:
+            gb = unbroadcast(gb, sb)
+        return (ga, gb) if nodes is BOTH else (gb,)
 
     def read(self, node: Any, parents: tuple, saved: Any) -> list[Any]:
         _, _, sa, sb, nodes, _ = saved
