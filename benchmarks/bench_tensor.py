@@ -211,12 +211,17 @@ def _small_hips_cost(params: list[Any], X: np.ndarray, Y: np.ndarray) -> Any:
 _small_hips = autograd.value_and_grad(_small_hips_cost)
 
 
-def small_peers(m: int = 32) -> dict[str, Callable[[], Result]]:
-    """The small step's four peers on a batch of ``m`` examples (bench_scaling varies it)."""
+def small_data(m: int = 32) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """X (m×64), one-hot Y (m×10) and the parameters W1, b1, W2, b2 of the small step."""
     rng = np.random.default_rng(1)
     X = rng.standard_normal((m, 64))
     Y = np.eye(10)[rng.integers(0, 10, m)]
-    params = [rng.uniform(-0.3, 0.3, s) for s in ((64, 25), (25,), (25, 10), (10,))]
+    return X, Y, [rng.uniform(-0.3, 0.3, s) for s in ((64, 25), (25,), (25, 10), (10,))]
+
+
+def small_peers(m: int = 32) -> dict[str, Callable[[], Result]]:
+    """The small step's four peers on a batch of ``m`` examples (bench_scaling varies it)."""
+    X, Y, params = small_data(m)
     mp = [mg.Tensor(p, requires_grad=True) for p in params]
     tp = [torch.tensor(p, requires_grad=True) for p in params]
     tX, tY = torch.from_numpy(X), torch.from_numpy(Y)
