@@ -84,29 +84,33 @@ def _reads_no_node(op: Op, parents: tuple, saved: Any) -> bool:
     op's constant operand or a Tensor without requires_grad does not.)"""
     reads = _READS.get(op)
     if reads is None:
-        reads = _READS[op] = tuple(frozenset(names.split()) for names in op.reads)
-    if isinstance(op, Binary):
+        reads = _READS[op] = tuple(("ans" in names.split(), "x" in names.split(),
+                                    "y" in names.split()) for names in op.reads)
+    kind = op.__class__  # (Op is an ABC: isinstance would ask ABCMeta each time)
+    if kind is Binary:
         _, _, sa, sb, nodes, _ = saved
-        x_node = nodes != ONLY_B and parents[0].requires_grad
-        y_node = nodes != ONLY_A and parents[-1].requires_grad
-        return not any(shape is not None and ("ans" in names or ("x" in names and x_node)
-                                              or ("y" in names and y_node))
-                       for shape, names in zip((sa, sb), reads))
-    return isinstance(op, Nary) or not reads[0]
+        x_node = nodes is not ONLY_B and parents[0].requires_grad
+        y_node = nodes is not ONLY_A and parents[-1].requires_grad
+        for shape, (ans, x, y) in zip((sa, sb), reads):
+            if shape is not None and (ans or (x and x_node) or (y and y_node)):
+                return False
+        return True
+    return kind is Nary or not any(reads[0])
 
 
-_READS: dict[Op, tuple[frozenset[str], ...]] = {}  # per entry, what each of its VJPs reads
+_READS: dict[Op, tuple[tuple[bool, bool, bool], ...]] = {}  # per entry and VJP: (ans, x, y) read
 
 
 def _on_nodes(op: Op, node: Any, g: Any, parents: tuple, saved: Any) -> tuple[Any, ...]:
     """The entry's VJPs called with nodes: g, the node as ``ans``, the parents as operands."""
-    if isinstance(op, Unary):
+    kind = op.__class__  # (Op is an ABC: isinstance would ask ABCMeta each time)
+    if kind is Unary:
         _, params = saved
         fused = _FUSED.get(op.name)
         if fused is not None:
             return (fused(g, node, parents[0]),)
         return (_node(op.vjps[0](g, node, parents[0], *params)),)
-    if isinstance(op, Binary):
+    if kind is Binary:
         x, y, sa, sb, nodes, params = saved
         if nodes == BOTH:
             x, y = parents
@@ -124,7 +128,7 @@ def _on_nodes(op: Op, node: Any, g: Any, parents: tuple, saved: Any) -> tuple[An
             gb = unbroadcast(_node(g if vjp_b is same else vjp_b(g, node, x, y, *params)), sb)
         keep: slice = nodes
         return (ga, gb)[keep]  # type: ignore[return-value]  # (a slice, not an index)
-    if isinstance(op, Nary):
+    if kind is Nary:
         at, params = saved
         vjp = op.vjps[0]
         return tuple(_node(vjp(g, node, i, *params)) if p.requires_grad else None
