@@ -68,9 +68,13 @@ class Op(ABC):
     # the entry's __call__ as a bound method, made once: what a node keeps as its rule (a
     # call of a bound method is a fast call; calling the instance goes through type slots)
     run: Callable[..., Sequence[Any]] = field(init=False, repr=False, compare=False)
+    # ``reads`` split once, per VJP: the names it reads, in order (read() and create_graph's
+    # test for constant contributions, tensor/higher.py)
+    uses: tuple[tuple[str, ...], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "run", self.__call__)
+        object.__setattr__(self, "uses", tuple(tuple(names.split()) for names in self.reads))
         key = (type(self).__name__, self.name, self.casts)
         _TABLE.setdefault(key, self)  # the first entry of a name
 
@@ -126,7 +130,7 @@ class Unary(Op):
         return (self.vjps[0](g, node.data, x),)  # (a call with *() costs every node)
 
     def read(self, node: Any, parents: tuple, saved: Any) -> list[Any]:
-        names = self.reads[0].split()
+        names = self.uses[0]
         return ([parents[0]] if "x" in names else []) + ([node] if "ans" in names else [])
 
 
@@ -163,9 +167,9 @@ class Binary(Op):
             (parents[0], None) if nodes == ONLY_A else (None, parents[0]))
         named = {"x": operands[0], "y": operands[1], "ans": node}
         out = []
-        for shape, names in zip((sa, sb), self.reads):
+        for shape, names in zip((sa, sb), self.uses):
             if shape is not None:
-                out += [named[n] for n in names.split() if named[n] is not None]
+                out += [named[n] for n in names if named[n] is not None]
         return out
 
 

@@ -82,23 +82,17 @@ def _reads_no_node(op: Op, parents: tuple, saved: Any) -> bool:
     """Whether the VJPs that run read no value that requires grad: then, for a constant g,
     they are constants. (A unary op's input and output always require grad; a binary
     op's constant operand or a Tensor without requires_grad does not.)"""
-    reads = _READS.get(op)
-    if reads is None:
-        reads = _READS[op] = tuple(("ans" in names.split(), "x" in names.split(),
-                                    "y" in names.split()) for names in op.reads)
     kind = op.__class__  # (Op is an ABC: isinstance would ask ABCMeta each time)
     if kind is Binary:
         _, _, sa, sb, nodes, _ = saved
         x_node = nodes is not ONLY_B and parents[0].requires_grad
         y_node = nodes is not ONLY_A and parents[-1].requires_grad
-        for shape, (ans, x, y) in zip((sa, sb), reads):
-            if shape is not None and (ans or (x and x_node) or (y and y_node)):
+        for shape, names in zip((sa, sb), op.uses):
+            if shape is not None and ("ans" in names or ("x" in names and x_node)
+                                      or ("y" in names and y_node)):
                 return False
         return True
-    return kind is Nary or not any(reads[0])
-
-
-_READS: dict[Op, tuple[tuple[bool, bool, bool], ...]] = {}  # per entry and VJP: (ans, x, y) read
+    return kind is Nary or not op.uses[0]
 
 
 def _on_nodes(op: Op, node: Any, g: Any, parents: tuple, saved: Any) -> tuple[Any, ...]:
