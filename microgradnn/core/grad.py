@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from .modes import is_anomaly_enabled
 from .node import Node
 from .order import topological_order
-from .sweep import sweep
+from .sweep import heap_sweep, sweep
 
 __all__ = ["grad"]
 
@@ -35,18 +36,21 @@ def grad(
     seed = output._seed() if gradient is None else output._check_gradient(gradient)
     if create_graph:  # a node given as the gradient stays one (jvp differentiates by it)
         seed = gradient if isinstance(gradient, Node) else output._seed_node(seed)
-    order = topological_order(output)
-    saved = {node: node.grad for node in order}
-    try:
-        this_pass = {leaf: leaf.grad if create_graph or leaf.grad is None
-                     else leaf._own_grad(leaf.grad)
-                     for leaf, _ in sweep(order, output, seed, create_graph)}
-        result = tuple(
-            this_pass.get(node, node.grad if node in saved else None) for node in wanted
-        )
-    finally:
-        for node, g in saved.items():
-            node.grad = g
+    if output._small_graphs and not create_graph and not is_anomaly_enabled():
+        result = _one_loop(output, seed, wanted)
+    else:
+        order = topological_order(output)
+        saved = {node: node.grad for node in order}
+        try:
+            this_pass = {leaf: leaf.grad if create_graph or leaf.grad is None
+                         else leaf._own_grad(leaf.grad)
+                         for leaf, _ in sweep(order, output, seed, create_graph)}
+            result = tuple(
+                this_pass.get(node, node.grad if node in saved else None) for node in wanted
+            )
+        finally:
+            for node, g in saved.items():
+                node.grad = g
     if not allow_unused:
         for node, g in zip(wanted, result):
             if g is None:
@@ -55,3 +59,20 @@ def grad(
                     "(pass allow_unused=True to get None for it)"
                 )
     return result
+
+
+def _one_loop(output: Node, seed: Any, wanted: tuple[Node, ...]) -> tuple[Any, ...]:
+    """grad's first-order pass by heap_sweep, which reports every node it reached with the
+    grad it held before: those are restored, and a wanted node it did not reach gets None."""
+    reached: list[tuple[Node, Any]] = []
+    try:
+        reached = heap_sweep(output, seed, every=True)
+        this_pass = {node: node.grad for node, _ in reached}
+        result = []
+        for node in wanted:
+            g = this_pass.get(node)
+            result.append(g if g is None or node._a is not None else node._own_grad(g))
+    finally:
+        for node, before in reached:
+            node.grad = before
+    return tuple(result)

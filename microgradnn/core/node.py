@@ -35,9 +35,9 @@ from typing import Any, TypeVar
 
 from . import copying
 from .hooks import RemovableHandle
-from .modes import departures, thread_modes
+from .modes import departures, is_anomaly_enabled, thread_modes
 from .order import stamp, topological_order
-from .sweep import local_contributions, sweep
+from .sweep import heap_sweep, local_contributions, sweep
 
 __all__ = ["Node", "node_maker", "rule_of", "stamp"]
 
@@ -81,6 +81,10 @@ class Node:
 
     # -- what a node type supplies ------------------------------------------------
     # (Node stays a plain class, not an ABC: isinstance checks sit on every op's hot path.)
+    # Whether its graphs are small enough (tens of nodes, each an array op) for the one-loop
+    # first-order sweep, core/sweep.py's heap_sweep; graphs of 10⁵ scalars are not.
+    _small_graphs = False
+
     @staticmethod
     def _is_finite(value: Any) -> bool:
         """Whether a value or gradient holds only finite numbers (for anomaly mode)."""
@@ -189,7 +193,9 @@ class Node:
                 now = leaf.grad
                 leaf.grad = before if now is None else now if before is None else before + now
             return
-        for leaf, before in sweep(topological_order(self), self, seed):
+        leaves = (heap_sweep(self, seed) if self._small_graphs and not is_anomaly_enabled()
+                  else sweep(topological_order(self), self, seed))
+        for leaf, before in leaves:
             now = leaf.grad
             if now is None:
                 leaf.grad = before

@@ -2,13 +2,28 @@
 into its parents' gradients.
 
 A node used twice receives the sum of both paths because contributions are added, never
-assigned. ``Node.backward`` and :func:`~microgradnn.core.grad.grad` both run :func:`sweep`;
-they differ only in what they do with the leaves' gradients afterwards.
+assigned. ``Node.backward`` and :func:`~microgradnn.core.grad.grad` both run a sweep; they
+differ only in what they do with the leaves' gradients afterwards.
+
+Two ways to walk the same order, with the same result:
+
+* :func:`sweep` first collects the graph (:func:`~.order.topological_order`: every node the
+  root depends on, sorted by creation), resets every node's ``grad``, then walks the order
+  backwards. It serves every graph, and create_graph and anomaly mode.
+* :func:`heap_sweep` finds the graph as it goes, in one loop: it takes nodes newest first
+  from a heap keyed by creation order, sets a parent's ``grad`` when it first reaches it and
+  adds to it after. A node is taken only once every node made after it is done, so its
+  gradient is complete: the order is ``reversed(topological_order(root))``, node for node.
+  One loop instead of three makes a Tensor step's sweep a third cheaper; the heap's log
+  factor makes a 10⁵-node Scalar graph's twice as slow (benchmarks/README.md, "The sweep in
+  one loop"), so a node type chooses it with ``_small_graphs``.
 """
 
 from __future__ import annotations
 
 import copy
+import heapq
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from .hooks import run_hooks
@@ -17,7 +32,7 @@ from .modes import AnomalyError, enable_grad, is_anomaly_enabled, recording_back
 if TYPE_CHECKING:  # pragma: no cover
     from .node import Node
 
-__all__ = ["local_contributions", "propagate_graph", "sweep"]
+__all__ = ["heap_sweep", "local_contributions", "propagate_graph", "sweep"]
 
 
 def sweep(order: list[Node], root: Node, seed: Any, create_graph: bool = False
@@ -96,6 +111,76 @@ def _propagate(order: list[Node]) -> None:
                 c = node._db * g
                 before = b.grad
                 b.grad = c if before is None else before + c
+
+
+_creation_order = attrgetter("_order")
+_push = heapq.heappush
+_pop = heapq.heappop
+
+
+def heap_sweep(root: Node, seed: Any, every: bool = False) -> list[tuple[Node, Any]]:
+    """The first-order sweep in one loop (see the module docstring); the same result as
+    ``sweep(topological_order(root), root, seed)`` outside anomaly mode.
+
+    Returns (node, its grad before the pass) for every leaf the pass reached, or with
+    ``every`` for every node it reached (:func:`~.grad.grad` restores them all).
+    """
+    reached: list[tuple[Node, Any]] = []
+    if every or root._a is None:
+        reached.append((root, root.grad))
+    root.grad = seed
+    heap = [(-root._order, root)]  # (−creation number, node): the newest comes out first
+    seen = {root}
+    see = seen.add
+    try:
+        while heap:
+            node = _pop(heap)[1]
+            a = node._a
+            if a is None:  # a leaf (only the root comes out here): nothing to pass on
+                continue
+            g = node.grad
+            if node._hooks:
+                node.grad = g = run_hooks(node, g)
+            da = node._da
+            if da is None:  # a rule (every Tensor op): contributions for the tuple _a
+                rule = node._b
+                if rule is None:
+                    _no_rule(node)
+                pairs = zip(a, (None,) * len(a) if g is None else rule(node, g, a, node._db))
+            elif a.__class__ is tuple:  # n-ary with local derivatives
+                pairs = zip(a, [None if g is None else d * g for d in da])
+            else:  # unary or binary with local derivatives
+                b = node._b
+                c = None if g is None else da * g
+                pairs = ((a, c),) if b is None else (
+                    (a, c), (b, None if g is None else node._db * g))
+            for parent, c in pairs:
+                if parent in seen:
+                    if c is not None:
+                        before = parent.grad
+                        parent.grad = c if before is None else before + c
+                    continue
+                see(parent)  # first reached: its grad is this pass's from here on
+                if parent._a is None:
+                    reached.append((parent, parent.grad))
+                    if c is g and c is not None:
+                        c = _copy(c)  # (see _copy)
+                else:
+                    if every:
+                        reached.append((parent, parent.grad))
+                    _push(heap, (-parent._order, parent))
+                parent.grad = c
+        hooked = [node for node, _ in reached if node._hooks and node._a is None]
+        if hooked:  # a leaf's hooks, once the pass is done, in creation order (as sweep's)
+            hooked.sort(key=_creation_order)
+            for node in hooked:
+                node.grad = run_hooks(node, node.grad)
+    except BaseException:
+        for node, before in reached:  # a failed pass leaves the leaves as they were
+            if node._a is None:
+                node.grad = before
+        raise
+    return reached
 
 
 def _propagate_checked(order: list[Node]) -> None:

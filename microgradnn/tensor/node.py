@@ -39,6 +39,7 @@ class Tensor(Node):
     """
 
     __slots__ = ("_vc", "requires_grad")
+    _small_graphs = True  # one node per array op: the one-loop sweep (core/sweep.py)
 
     data: np.ndarray
     requires_grad: bool
