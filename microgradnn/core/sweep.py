@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import heapq
+from collections.abc import Iterable
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -142,6 +143,7 @@ def heap_sweep(root: Node, seed: Any, every: bool = False) -> list[tuple[Node, A
             if node._hooks:
                 node.grad = g = run_hooks(node, g)
             da = node._da
+            pairs: Iterable[tuple[Node, Any]]
             if da is None:  # a rule (every Tensor op): contributions for the tuple _a
                 rule = node._b
                 if rule is None:
