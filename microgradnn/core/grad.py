@@ -36,8 +36,8 @@ def grad(
     seed = output._seed() if gradient is None else output._check_gradient(gradient)
     if create_graph:  # a node given as the gradient stays one (jvp differentiates by it)
         seed = gradient if isinstance(gradient, Node) else output._seed_node(seed)
-    if output._small_graphs and not create_graph and not is_anomaly_enabled():
-        result = _one_loop(output, seed, wanted)
+    if output._small_graphs and not is_anomaly_enabled():
+        result = _one_loop(output, seed, wanted, create_graph)
     else:
         order = topological_order(output)
         saved = {node: node.grad for node in order}
@@ -61,18 +61,22 @@ def grad(
     return result
 
 
-def _one_loop(output: Node, seed: Any, wanted: tuple[Node, ...]) -> tuple[Any, ...]:
-    """grad's first-order pass by heap_sweep, which reports every node it reached with the
-    grad it held before: those are restored, and a wanted node it did not reach gets None."""
-    reached: list[tuple[Node, Any]] = []
+def _one_loop(output: Node, seed: Any, wanted: tuple[Node, ...], create_graph: bool
+              ) -> tuple[Any, ...]:
+    """grad's pass by heap_sweep, which reports every node it reached with the grad it held
+    before: those are restored, and a wanted node it did not reach gets None."""
+    leaves: list[tuple[Node, Any]] = []
+    interior: list[tuple[Node, Any]] = []
     try:
-        reached = heap_sweep(output, seed, every=True)
-        this_pass = {node: node.grad for node, _ in reached}
-        result = []
-        for node in wanted:
-            g = this_pass.get(node)
-            result.append(g if g is None or node._a is not None else node._own_grad(g))
+        leaves = heap_sweep(output, seed, create_graph, interior)
+        reached = dict(leaves)
+        reached.update(interior)
+        result = tuple(None if node not in reached
+                       else node.grad if create_graph or node._a is not None or node.grad is None
+                       else node._own_grad(node.grad) for node in wanted)
     finally:
-        for node, before in reached:
+        for node, before in leaves:
             node.grad = before
-    return tuple(result)
+        for node, before in interior:
+            node.grad = before
+    return result

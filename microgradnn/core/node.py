@@ -187,9 +187,11 @@ class Node:
         """
         seed = self._seed() if gradient is None else self._check_gradient(gradient)
         if create_graph:
-            order = topological_order(self)
             node = gradient if isinstance(gradient, Node) else self._seed_node(seed)  # as grad()
-            for leaf, before in sweep(order, self, node, True):
+            leaves = (heap_sweep(self, node, create_graph=True)
+                      if self._small_graphs and not is_anomaly_enabled()
+                      else sweep(topological_order(self), self, node, True))
+            for leaf, before in leaves:
                 now = leaf.grad
                 leaf.grad = before if now is None else now if before is None else before + now
             return

@@ -115,74 +115,91 @@ def _propagate(order: list[Node]) -> None:
 
 
 _creation_order = attrgetter("_order")
+
+
 _push = heapq.heappush
 _pop = heapq.heappop
 
 
-def heap_sweep(root: Node, seed: Any, every: bool = False) -> list[tuple[Node, Any]]:
-    """The first-order sweep in one loop (see the module docstring); the same result as
-    ``sweep(topological_order(root), root, seed)`` outside anomaly mode.
+def heap_sweep(root: Node, seed: Any, create_graph: bool = False,
+               interior: list[tuple[Node, Any]] | None = None) -> list[tuple[Node, Any]]:
+    """The sweep in one loop (see the module docstring); the same result as
+    ``sweep(topological_order(root), root, seed, create_graph)`` outside anomaly mode.
 
-    Returns (node, its grad before the pass) for every leaf the pass reached, or with
-    ``every`` for every node it reached (:func:`~.grad.grad` restores them all).
+    Returns (leaf, its grad before the pass) for every leaf the pass reached; given a list
+    ``interior``, adds (node, grad before) to it for every other node it reached
+    (:func:`~.grad.grad` restores them all).
     """
-    reached: list[tuple[Node, Any]] = []
-    if every or root._a is None:
-        reached.append((root, root.grad))
+    leaves: list[tuple[Node, Any]] = []
+    if root._a is None:
+        leaves.append((root, root.grad))
+    elif interior is not None:
+        interior.append((root, root.grad))
     root.grad = seed
+    try:
+        if create_graph:
+            with enable_grad():  # every contribution, sum and hook records its graph
+                _heap_loop(root, leaves, interior, True)
+        else:
+            _heap_loop(root, leaves, interior, False)
+    except BaseException:
+        for leaf, before in leaves:  # a failed pass leaves the leaves as they were
+            leaf.grad = before
+        raise
+    return leaves
+
+
+def _heap_loop(root: Node, leaves: list[tuple[Node, Any]],
+               interior: list[tuple[Node, Any]] | None, graph: bool) -> None:
     heap = [(-root._order, root)]  # (−creation number, node): the newest comes out first
     seen = {root}
     see = seen.add
-    try:
-        while heap:
-            node = _pop(heap)[1]
-            a = node._a
-            if a is None:  # a leaf (only the root comes out here): nothing to pass on
+    while heap:
+        node = _pop(heap)[1]
+        a = node._a
+        if a is None:  # a leaf (only the root comes out here): nothing to pass on
+            continue
+        g = node.grad
+        if node._hooks:
+            node.grad = g = run_hooks(node, g, graph)
+        da = node._da
+        pairs: Iterable[tuple[Node, Any]]
+        if graph:  # contributions as nodes
+            pairs = (_graph_contributions(node, g) if g is not None
+                     else zip(node.parents, (None,) * len(node.parents)))
+        elif da is None:  # a rule (every Tensor op): contributions for the tuple _a
+            rule = node._b
+            if rule is None:
+                _no_rule(node)
+            pairs = zip(a, (None,) * len(a) if g is None else rule(node, g, a, node._db))
+        elif a.__class__ is tuple:  # n-ary with local derivatives
+            pairs = zip(a, [None if g is None else d * g for d in da])
+        else:  # unary or binary with local derivatives
+            b = node._b
+            c = None if g is None else da * g
+            pairs = ((a, c),) if b is None else (
+                (a, c), (b, None if g is None else node._db * g))
+        for parent, c in pairs:
+            if parent in seen:
+                if c is not None:
+                    before = parent.grad
+                    parent.grad = c if before is None else before + c
                 continue
-            g = node.grad
-            if node._hooks:
-                node.grad = g = run_hooks(node, g)
-            da = node._da
-            pairs: Iterable[tuple[Node, Any]]
-            if da is None:  # a rule (every Tensor op): contributions for the tuple _a
-                rule = node._b
-                if rule is None:
-                    _no_rule(node)
-                pairs = zip(a, (None,) * len(a) if g is None else rule(node, g, a, node._db))
-            elif a.__class__ is tuple:  # n-ary with local derivatives
-                pairs = zip(a, [None if g is None else d * g for d in da])
-            else:  # unary or binary with local derivatives
-                b = node._b
-                c = None if g is None else da * g
-                pairs = ((a, c),) if b is None else (
-                    (a, c), (b, None if g is None else node._db * g))
-            for parent, c in pairs:
-                if parent in seen:
-                    if c is not None:
-                        before = parent.grad
-                        parent.grad = c if before is None else before + c
-                    continue
-                see(parent)  # first reached: its grad is this pass's from here on
-                if parent._a is None:
-                    reached.append((parent, parent.grad))
-                    if c is g and c is not None:
-                        c = _copy(c)  # (see _copy)
-                else:
-                    if every:
-                        reached.append((parent, parent.grad))
-                    _push(heap, (-parent._order, parent))
-                parent.grad = c
-        hooked = [node for node, _ in reached if node._hooks and node._a is None]
-        if hooked:  # a leaf's hooks, once the pass is done, in creation order (as sweep's)
-            hooked.sort(key=_creation_order)
-            for node in hooked:
-                node.grad = run_hooks(node, node.grad)
-    except BaseException:
-        for node, before in reached:  # a failed pass leaves the leaves as they were
-            if node._a is None:
-                node.grad = before
-        raise
-    return reached
+            see(parent)  # first reached: its grad is this pass's from here on
+            if parent._a is None:
+                leaves.append((parent, parent.grad))
+                if c is g and c is not None and not graph:
+                    c = _copy(c)  # (see _copy)
+            else:
+                if interior is not None:
+                    interior.append((parent, parent.grad))
+                _push(heap, (-parent._order, parent))
+            parent.grad = c
+    hooked = [leaf for leaf, _ in leaves if leaf._hooks]
+    if hooked:  # a leaf's hooks, once the pass is done, in creation order (as sweep's)
+        hooked.sort(key=_creation_order)
+        for node in hooked:
+            node.grad = run_hooks(node, node.grad, graph)
 
 
 def _propagate_checked(order: list[Node]) -> None:
@@ -240,16 +257,21 @@ def propagate_graph(order: list[Node]) -> None:
                 continue
             if node._hooks:
                 node.grad = g = run_hooks(node, g, True)
-            rule = node._b if node._da is None and node._a.__class__ is tuple else None
-            custom = getattr(getattr(rule, "__self__", None), "graph_vjp", None)  # mg.Function
-            contributions = custom(node, g) if custom else node._graph_vjp(g)
-            for parent, contribution in zip(node.parents, contributions):
+            for parent, contribution in _graph_contributions(node, g):
                 if contribution is None:
                     continue
                 if anomaly:
                     _check_finite(node, parent, contribution.data)
                 before = parent.grad
                 parent.grad = contribution if before is None else before + contribution
+
+
+def _graph_contributions(node: Node, g: Any) -> Iterable[tuple[Node, Any]]:
+    """(parent, its contribution as a node) for each parent: the node type's ``_graph_vjp``,
+    or an mg.Function's own ``graph_vjp`` (its rule is the bound method of one)."""
+    rule = node._b if node._da is None and node._a.__class__ is tuple else None
+    custom = getattr(getattr(rule, "__self__", None), "graph_vjp", None)
+    return zip(node.parents, custom(node, g) if custom else node._graph_vjp(g))
 
 
 def local_contributions(node: Node, g: Any) -> list[Any]:

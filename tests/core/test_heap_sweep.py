@@ -4,7 +4,8 @@ Both sweeps are run on identical fresh graphs of both node types (random program
 reused sub-expressions, a node used twice, constants, a function whose backward sends
 nothing to an input that needs a gradient) and must leave the same gradient in every node,
 bit for bit, fire hooks in the same order, report the same leaves with what they held, and
-leave the leaves as they were when a pass fails. ``Tensor`` uses the one loop for
+leave the leaves as they were when a pass fails; with ``create_graph`` too, where every
+gradient is a node. ``Tensor`` uses the one loop for
 ``backward()`` and ``mg.grad``; ``Scalar`` keeps the sorted sweep (core/sweep.py says why),
 and both must agree whichever a node type picks.
 """
@@ -57,11 +58,14 @@ def build(program: tuple[list[float], list[tuple]], kind: str) -> tuple[Any, lis
 
 
 def _values(nodes: list[Any]) -> list[Any]:
-    return [None if n.grad is None else np.array(n.grad, copy=True) for n in nodes]
+    """Every node's grad as an array (a gradient that is a node: its data)."""
+    grads = [getattr(n.grad, "data", n.grad) for n in nodes]
+    return [None if g is None else np.array(g, copy=True) for g in grads]
 
 
-def _seed(root: Any) -> Any:
-    return root._seed()
+def _seed(root: Any, create_graph: bool = False) -> Any:
+    """What backward() starts from: ∂root/∂root, as a node for a create_graph pass."""
+    return root._seed_node(root._seed()) if create_graph else root._seed()
 
 
 def _positions(leaves: list[tuple[Any, Any]], nodes: list[Any]) -> list[tuple[int, Any]]:
@@ -74,14 +78,16 @@ def _positions(leaves: list[tuple[Any, Any]], nodes: list[Any]) -> list[tuple[in
 
 @settings(max_examples=200, deadline=None)
 @given(programs())
+@pytest.mark.parametrize("create_graph", [False, True])
 @pytest.mark.parametrize("kind", sorted(MAKERS))
 def test_the_one_loop_leaves_every_gradient_and_fires_every_hook_as_the_sorted_sweep(
-        kind: str, program: tuple[list[float], list[tuple]]) -> None:
+        kind: str, create_graph: bool, program: tuple[list[float], list[tuple]]) -> None:
     root, nodes, fired = build(program, kind)
-    want_leaves = _positions(sweep(mg.topological_order(root), root, _seed(root)), nodes)
+    seed = _seed(root, create_graph)
+    want_leaves = _positions(sweep(mg.topological_order(root), root, seed, create_graph), nodes)
     want, want_fired = _values(nodes), list(fired)
     root, nodes, fired = build(program, kind)
-    leaves = _positions(heap_sweep(root, _seed(root)), nodes)
+    leaves = _positions(heap_sweep(root, _seed(root, create_graph), create_graph), nodes)
     assert fired == want_fired
     assert leaves == want_leaves
     for g, w in zip(_values(nodes), want, strict=True):
@@ -89,6 +95,8 @@ def test_the_one_loop_leaves_every_gradient_and_fires_every_hook_as_the_sorted_s
         if w is not None:
             assert g.dtype == w.dtype
             np.testing.assert_array_equal(g, w)  # bit for bit: the same sums in the same order
+    if create_graph:  # and each gradient is a node with a graph to differentiate again
+        assert all(isinstance(n.grad, type(root)) for n in nodes if n.grad is not None)
 
 
 @pytest.mark.parametrize("kind", sorted(MAKERS))
