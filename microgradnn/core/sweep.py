@@ -9,14 +9,16 @@ Two ways to walk the same order, with the same result:
 
 * :func:`sweep` first collects the graph (:func:`~.order.topological_order`: every node the
   root depends on, sorted by creation), resets every node's ``grad``, then walks the order
-  backwards. It serves every graph, and create_graph and anomaly mode.
+  backwards. It serves every graph, in every mode.
 * :func:`heap_sweep` finds the graph as it goes, in one loop: it takes nodes newest first
   from a heap keyed by creation order, sets a parent's ``grad`` when it first reaches it and
-  adds to it after. A node is taken only once every node made after it is done, so its
-  gradient is complete: the order is ``reversed(topological_order(root))``, node for node.
-  One loop instead of three makes a Tensor step's sweep a third cheaper; the heap's log
-  factor makes a 10⁵-node Scalar graph's twice as slow (benchmarks/README.md, "The sweep in
-  one loop"), so a node type chooses it with ``_small_graphs``.
+  adds to it after. A node is taken only once every node made after it is done (they all
+  come out of the heap before it), so its gradient is complete when it is taken: the order
+  is ``reversed(topological_order(root))``, node for node. One loop instead of three makes
+  a Tensor step's sweep about a third cheaper; the heap's log factor makes a 10⁵-node
+  Scalar graph's twice as slow (benchmarks/README.md, "The sweep in one loop"). So a node
+  type chooses it with ``_small_graphs`` (Tensor does), outside anomaly mode, whose checked
+  steps stay in :func:`sweep`.
 """
 
 from __future__ import annotations
