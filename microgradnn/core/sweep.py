@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from .hooks import run_hooks
 from .modes import AnomalyError, enable_grad, is_anomaly_enabled, recording_backward
+from .order import topological_order
 
 if TYPE_CHECKING:  # pragma: no cover
     from .node import Node
@@ -130,7 +131,10 @@ def heap_sweep(root: Node, seed: Any, create_graph: bool = False,
 
     Returns (leaf, its grad before the pass) for every leaf the pass reached; given a list
     ``interior``, adds (node, grad before) to it for every other node it reached
-    (:func:`~.grad.grad` restores them all).
+    (:func:`~.grad.grad` restores them all). A failed pass leaves what :func:`sweep` leaves.
+    One difference only a hook can see: while the pass runs, a node it has not reached yet
+    still holds the grad it had before (the sorted sweep has set it to ``None``), and a hook
+    that assigns such a node's grad sets what that node's gradient accumulates onto.
     """
     leaves: list[tuple[Node, Any]] = []
     if root._a is None:
@@ -138,23 +142,26 @@ def heap_sweep(root: Node, seed: Any, create_graph: bool = False,
     elif interior is not None:
         interior.append((root, root.grad))
     root.grad = seed
+    seen = {root}
     try:
         if create_graph:
             with enable_grad():  # every contribution, sum and hook records its graph
-                _heap_loop(root, leaves, interior, True)
+                _heap_loop(root, seen, leaves, interior, True)
         else:
-            _heap_loop(root, leaves, interior, False)
+            _heap_loop(root, seen, leaves, interior, False)
     except BaseException:
-        for leaf, before in leaves:  # a failed pass leaves the leaves as they were
+        for leaf, before in leaves:  # a failed pass leaves the leaves as they were,
             leaf.grad = before
+        for node in topological_order(root):  # and the rest as sweep() would have: reset
+            if node not in seen and node._a is not None:
+                node.grad = None
         raise
     return leaves
 
 
-def _heap_loop(root: Node, leaves: list[tuple[Node, Any]],
+def _heap_loop(root: Node, seen: set[Node], leaves: list[tuple[Node, Any]],
                interior: list[tuple[Node, Any]] | None, graph: bool) -> None:
     heap = [(-root._order, root)]  # (−creation number, node): the newest comes out first
-    seen = {root}
     see = seen.add
     while heap:
         node = _pop(heap)[1]
@@ -185,23 +192,30 @@ def _heap_loop(root: Node, leaves: list[tuple[Node, Any]],
             if parent in seen:
                 if c is not None:
                     before = parent.grad
-                    parent.grad = c if before is None else before + c
+                    if before is not None:
+                        parent.grad = before + c
+                    elif c is g and parent._a is None and not graph:
+                        parent.grad = _copy(c)  # (see _copy)
+                    else:
+                        parent.grad = c
                 continue
             see(parent)  # first reached: its grad is this pass's from here on
             if parent._a is None:
                 leaves.append((parent, parent.grad))
                 if c is g and c is not None and not graph:
-                    c = _copy(c)  # (see _copy)
+                    c = _copy(c)
             else:
                 if interior is not None:
                     interior.append((parent, parent.grad))
                 _push(heap, (-parent._order, parent))
             parent.grad = c
-    hooked = [leaf for leaf, _ in leaves if leaf._hooks]
-    if hooked:  # a leaf's hooks, once the pass is done, in creation order (as sweep's)
-        hooked.sort(key=_creation_order)
-        for node in hooked:
-            node.grad = run_hooks(node, node.grad, graph)
+    for leaf, _ in leaves:
+        if leaf._hooks:  # the leaves' hooks, once the pass is done, in creation order (as
+            # sweep's; a hook may register one on a later leaf)
+            for leaf in sorted([leaf for leaf, _ in leaves], key=_creation_order):
+                if leaf._hooks:
+                    leaf.grad = run_hooks(leaf, leaf.grad, graph)
+            break
 
 
 def _propagate_checked(order: list[Node]) -> None:

@@ -149,3 +149,63 @@ def test_a_leaf_as_root_and_a_gradient_that_is_the_childs_own_array() -> None:
     s.backward(gradient=np.array([1.0, 1.0]))
     a.grad *= 5.0
     np.testing.assert_array_equal(s.grad, [1.0, 1.0])
+
+
+def _both_sweeps(build_and_run: Callable[[], Any]) -> tuple[Any, Any]:
+    """What ``build_and_run`` returns with Tensor on the one loop and on the sorted sweep."""
+    results = []
+    for small in (True, False):
+        mg.Tensor._small_graphs = small
+        try:
+            results.append(build_and_run())
+        finally:
+            mg.Tensor._small_graphs = True
+    return results[0], results[1]
+
+
+def test_a_leaf_reached_first_with_nothing_still_gets_a_copy_of_a_passed_on_gradient() -> None:
+    """x is first reached through Stop (no contribution), then through x + 0, which passes
+    δ on unchanged: x must get its own array, or changing x.grad in place changes a's δ."""
+    def run() -> tuple[bool, list[float]]:
+        x = mg.Tensor([1.0, 2.0], requires_grad=True)
+        a = x + 0.0
+        out = a + Stop.apply(x)  # Stop is newer than a: taken first
+        gx, ga = mg.grad(out, [x, a], gradient=np.array([1.0, 1.0]))
+        out.backward(gradient=np.array([1.0, 1.0]))
+        x.grad *= 5.0
+        return gx is ga, a.grad.tolist()
+
+    one_loop, sorted_sweep = _both_sweeps(run)
+    assert one_loop == sorted_sweep == (False, [1.0, 1.0])
+
+
+def test_after_a_failed_pass_the_nodes_it_did_not_reach_hold_none_as_in_the_sorted_sweep(
+        ) -> None:
+    def run() -> list[Any]:
+        x = mg.Tensor([1.0, 2.0], requires_grad=True)
+        h = x * mg.Tensor([3.0, 4.0], requires_grad=True)
+        k = h.tanh()
+        out = (k * 2.0).sum()
+        out.backward()  # every node now holds a gradient
+        k.register_hook(lambda g: 1 / 0)
+        with pytest.raises(ZeroDivisionError):
+            out.backward()
+        return [None if n.grad is None else n.grad.tolist() for n in (x, h, k)]
+
+    one_loop, sorted_sweep = _both_sweeps(run)
+    assert one_loop == sorted_sweep
+    assert one_loop[1] is None  # h: reached by the failed pass's reset, not by a gradient
+
+
+def test_a_leaf_hook_may_register_a_hook_on_a_later_leaf_that_fires_in_the_same_pass(
+        ) -> None:
+    def run() -> list[str]:
+        fired: list[str] = []
+        x = mg.Tensor([1.0], requires_grad=True)
+        y = mg.Tensor([2.0], requires_grad=True)
+        x.register_hook(lambda g: y.register_hook(lambda g: fired.append("y")) and None)
+        (x * y).sum().backward()
+        return fired
+
+    one_loop, sorted_sweep = _both_sweeps(run)
+    assert one_loop == sorted_sweep == ["y"]
