@@ -20,7 +20,19 @@ import numpy as np
 
 from ..core import AnomalyError, Node, is_anomaly_enabled, node_maker
 from .dtypes import F64, FLOATS, as_array
-from .entries import BOTH, ONLY_A, ONLY_B, Binary, Nary, Op, Unary, casting, same, unbroadcast
+from .entries import (
+    BOTH,
+    ONLY_A,
+    ONLY_B,
+    Binary,
+    Nary,
+    Op,
+    Operands,
+    Unary,
+    casting,
+    same,
+    unbroadcast,
+)
 from .fastpaths import switch
 
 # (BOTH, ONLY_A, ONLY_B, Binary, Nary, Op, Unary, same and unbroadcast are the entries' own,
@@ -186,7 +198,7 @@ def _operands(op: Binary, a: Any, b: Any) -> tuple:
 
 
 def _scalar_binary(op: Binary, careful: bool, parents: tuple, x: Any, y: Any, sa: Any,
-                   sb: Any, nodes: slice) -> Any:
+                   sb: Any, nodes: Operands) -> Any:
     """The fast path of + − × ÷ on 0-d Tensors and Python numbers (a cost's last steps,
     ``(J1 - J2) / m``): forward and VJPs on NumPy scalars (``t.data[()]``) with Python's
     operators, which give the same correctly rounded result in the same dtype as the ufunc

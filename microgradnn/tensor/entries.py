@@ -19,6 +19,7 @@ import dataclasses
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 import numpy as np
@@ -27,17 +28,23 @@ from . import kernels
 from .fastpaths import switch
 from .versions import check_unchanged, newest
 
-__all__ = ["BOTH", "ONLY_A", "ONLY_B", "Binary", "Nary", "Op", "Unary", "careful_vjp",
+__all__ = ["BOTH", "ONLY_A", "ONLY_B", "Binary", "Nary", "Op", "Operands", "Unary", "careful_vjp",
            "casting", "same", "unbroadcast"]
 
 _ndarray = np.ndarray
 _dot = np.ndarray.dot  # np.dot's C routine without its Python dispatcher
 
-# Which operands of a binary op are nodes, as the slice of (∂/∂a, ∂/∂b) that the node's
-# parents receive: both, only a (b is a constant) or only b (a is a constant).
-BOTH = slice(0, 2)
-ONLY_A = slice(0, 1)
-ONLY_B = slice(1, 2)
+class Operands(Enum):
+    """Which operands of a binary op are nodes: both, only a (b is a constant) or only b (a
+    is a constant). The hot paths compare them with ``is``: an Enum member stays the same
+    object through pickle and deepcopy (a saved graph's nodes keep theirs)."""
+
+    BOTH = "both"
+    ONLY_A = "only a"
+    ONLY_B = "only b"
+
+
+BOTH, ONLY_A, ONLY_B = Operands.BOTH, Operands.ONLY_A, Operands.ONLY_B
 
 
 # --------------------------------------------------------------------------- op entries
@@ -163,8 +170,8 @@ class Binary(Op):
 
     def read(self, node: Any, parents: tuple, saved: Any) -> list[Any]:
         _, _, sa, sb, nodes, _ = saved
-        operands = (parents[0], parents[1]) if nodes == BOTH else (
-            (parents[0], None) if nodes == ONLY_A else (None, parents[0]))
+        operands = (parents[0], parents[1]) if nodes is BOTH else (
+            (parents[0], None) if nodes is ONLY_A else (None, parents[0]))
         named = {"x": operands[0], "y": operands[1], "ans": node}
         out = []
         for shape, names in zip((sa, sb), self.uses):

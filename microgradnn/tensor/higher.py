@@ -106,9 +106,9 @@ def _on_nodes(op: Op, node: Any, g: Any, parents: tuple, saved: Any) -> tuple[An
         return (_node(op.vjps[0](g, node, parents[0], *params)),)
     if kind is Binary:
         x, y, sa, sb, nodes, params = saved
-        if nodes == BOTH:
+        if nodes is BOTH:
             x, y = parents
-        elif nodes == ONLY_A:
+        elif nodes is ONLY_A:
             x = parents[0]
         else:
             y = parents[0]
@@ -120,8 +120,7 @@ def _on_nodes(op: Op, node: Any, g: Any, parents: tuple, saved: Any) -> tuple[An
             ga = unbroadcast(_node(g if vjp_a is same else vjp_a(g, node, x, y, *params)), sa)
         if sb is not None:
             gb = unbroadcast(_node(g if vjp_b is same else vjp_b(g, node, x, y, *params)), sb)
-        keep: slice = nodes
-        return (ga, gb)[keep]  # type: ignore[return-value]  # (a slice, not an index)
+        return (ga, gb) if nodes is BOTH else (ga,) if nodes is ONLY_A else (gb,)
     if kind is Nary:
         at, params = saved
         vjp = op.vjps[0]

@@ -108,3 +108,20 @@ def test_copy_of_a_node_is_a_new_node_with_the_same_edges() -> None:
     assert b2 is not b and b2.parents == (a, a) and b2.data == 4.0
     b2.backward()
     assert a.grad == 4.0
+
+
+@pytest.mark.parametrize("how", ["pickle", "deepcopy"])
+def test_copied_binary_ops_send_each_operand_its_own_gradient(how: str) -> None:
+    """Both operands nodes, only the left, only the right, and one that needs no gradient:
+    a copied graph's rules must still tell them apart (they did not, once: the marker of
+    which operands are nodes was compared by identity and a copy made a new one)."""
+    x = mg.Tensor([0.5, -1.0], requires_grad=True, name="x")
+    w = mg.Tensor([2.0, 3.0], requires_grad=True, name="w")
+    c = mg.Tensor([4.0, 5.0], name="c")  # a Tensor that needs no gradient
+    out = ((x * w) + (x * 3.0) + (np.array([1.0, 7.0]) * w) + (c * x) + (w @ x)).sum()
+    copied = pickle.loads(pickle.dumps(out)) if how == "pickle" else copy.deepcopy(out)
+    leaves = {n.name: n for n in mg.topological_order(copied) if n.name}
+    want = mg.grad(out, [x, w])
+    got = mg.grad(copied, [leaves["x"], leaves["w"]])
+    for g, expected in zip(got, want, strict=True):
+        np.testing.assert_array_equal(g, expected)
