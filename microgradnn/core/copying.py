@@ -9,10 +9,14 @@ behind it. Two things make that more than copying slots:
   its parents already sent and recurses no deeper than one level.
 * **Process-local numbers.** A node's ``_order`` (its place in creation order, which the
   backward sweep sorts by) and the change stamps of a Tensor's version counter come from a
-  counter of the process that made them. A restored node takes a fresh number as it
-  arrives — parents arrive first, so the order stays topological — and a restored version
-  counter keeps its count but no stamps (changes made before pickling count as older than
-  every restored node).
+  counter of the process that made them. A restored node takes a fresh number as it is
+  created — parents are created first, so the order stays topological — and a restored
+  version counter keeps its count but no stamps (changes made before pickling count as
+  older than every restored node).
+* **Gradients that are graphs.** After ``backward(create_graph=True)`` a node's ``grad`` is
+  a node whose graph is built on the forward graph (and may use the root itself). So the
+  ancestors travel without their grads, and the root sends every grad of its graph after
+  it: each gradient's graph is then created after all of the forward graph it depends on.
 
 Hooks are not copied (as in PyTorch: they are usually closures that cannot be pickled).
 """
@@ -27,6 +31,7 @@ from .order import stamp, topological_order
 __all__ = ["reduce_node", "restore_node", "shallow_copy"]
 
 _NOT_COPIED = frozenset({"_order", "_hooks"})
+_GRADS = "grads of the graph"  # a root's state: (node, grad) for it and its ancestors
 
 
 class _Plan(threading.local):
@@ -49,27 +54,32 @@ def _slots(cls: type) -> list[str]:
     return names
 
 
-def _state(node: Any) -> dict[str, Any]:
+def _state(node: Any, grad: bool = True) -> dict[str, Any]:
     return {name: getattr(node, name) for name in _slots(type(node))
-            if name not in _NOT_COPIED and hasattr(node, name)}
+            if name not in _NOT_COPIED and (grad or name != "grad") and hasattr(node, name)}
 
 
 def reduce_node(node: Any) -> tuple:
-    """``__reduce_ex__`` of every node: ancestors first when this node starts a graph."""
-    if id(node) in _plan.planned:  # its parents were sent before it
-        return (_new_node, (type(node),), _state(node))
+    """``__reduce_ex__`` of every node: ancestors first when this node starts a graph, and
+    their grads after it."""
+    if id(node) in _plan.planned:  # its parents were sent before it; its grad comes later
+        return (_new_node, (type(node),), _state(node, grad=False))
     ancestors = topological_order(node)[:-1]
     _plan.planned.update(id(n) for n in ancestors)
     _plan.open += 1
-    return (_new_root, (type(node), ancestors, _EndOfGraph()), _state(node))
+    state = _state(node, grad=False)
+    state[_GRADS] = [(n, n.grad) for n in ancestors if n.grad is not None] + [(node, node.grad)]
+    return (_new_root, (type(node), ancestors, _EndOfGraph()), state)
 
 
 def _new_node(cls: type) -> Any:
-    return object.__new__(cls)
+    node: Any = object.__new__(cls)
+    node._order = stamp()  # numbered as it is created: after its parents
+    return node
 
 
 def _new_root(cls: type, ancestors: list[Any], end: Any) -> Any:
-    return object.__new__(cls)  # the ancestors are restored by now: they came first
+    return _new_node(cls)  # the ancestors are created by now: they came first
 
 
 class _EndOfGraph:
@@ -90,16 +100,20 @@ class _EndOfGraph:
 
 
 def restore_node(node: Any, state: dict[str, Any]) -> None:
-    """``__setstate__`` of every node: its slots, no hooks, a fresh creation number."""
+    """``__setstate__`` of every node: its slots, no hooks (and, for a root, the grads of its
+    graph)."""
+    grads = state.pop(_GRADS, ())
+    node.grad = None
     for name, value in state.items():
         setattr(node, name, value)
     node._hooks = None
-    node._order = stamp()
     node._restored()
+    for n, g in grads:
+        n.grad = g
 
 
 def shallow_copy(node: Any) -> Any:
     """``copy.copy(node)``: a new node with the same data, parents and grad, numbered now."""
-    out = object.__new__(type(node))
+    out = _new_node(type(node))
     restore_node(out, _state(node))
     return out

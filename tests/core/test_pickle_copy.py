@@ -125,3 +125,23 @@ def test_copied_binary_ops_send_each_operand_its_own_gradient(how: str) -> None:
     got = mg.grad(copied, [leaves["x"], leaves["w"]])
     for g, expected in zip(got, want, strict=True):
         np.testing.assert_array_equal(g, expected)
+
+
+@pytest.mark.parametrize("how", ["pickle", "deepcopy"])
+def test_a_graph_whose_grads_are_graphs_copies_in_creation_order(how: str) -> None:
+    """After backward(create_graph=True) each grad is a node built on the forward graph (e's
+    derivative uses h itself): a copy must number every node after its parents, or the sweep
+    takes a node before all of its children and gives a wrong gradient."""
+    x = mg.Tensor([0.5, -1.0], requires_grad=True, name="x")
+    h = x.exp()
+    e = h.tanh()
+    out = (np.concatenate([e, h]) * 1.0).sum()
+    out.backward(create_graph=True)
+    copied = pickle.loads(pickle.dumps(out)) if how == "pickle" else copy.deepcopy(out)
+    order = mg.topological_order(copied)
+    for node in order:
+        assert all(p._order < node._order for p in node.parents), node.label()
+    leaf = next(n for n in order if n.name == "x")
+    np.testing.assert_array_equal(mg.grad(copied, [leaf])[0], mg.grad(out, [x])[0])
+    np.testing.assert_array_equal(leaf.grad.data, x.grad.data)  # its grad came along, a graph
+    assert leaf.grad.parents
