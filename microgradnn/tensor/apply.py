@@ -14,26 +14,17 @@ general operand coercion; each gives the general path's result bit for bit.
 from __future__ import annotations
 
 import numbers
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..core import AnomalyError, Node, is_anomaly_enabled, node_maker
 from .dtypes import F64, FLOATS, as_array
-from .entries import (
-    BOTH,
-    ONLY_A,
-    ONLY_B,
-    Binary,
-    Nary,
-    Op,
-    Operands,
-    Unary,
-    casting,
-    same,
-    unbroadcast,
-)
+from .entries import BOTH, ONLY_A, ONLY_B, Binary, Nary, Op, Unary, casting, same, unbroadcast
 from .fastpaths import switch
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .entries import Operands
 
 # (BOTH, ONLY_A, ONLY_B, Binary, Nary, Op, Unary, same and unbroadcast are the entries' own,
 # re-exported for tensor/higher.py and tensor/__init__.py, which take them from here)
