@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .modes import is_anomaly_enabled
 from .node import Node
-from .order import topological_order
-from .sweep import heap_sweep, sweep
+from .sweep import backward_sweep
 
 __all__ = ["grad"]
 
@@ -36,21 +34,19 @@ def grad(
     seed = output._seed() if gradient is None else output._check_gradient(gradient)
     if create_graph:  # a node given as the gradient stays one (jvp differentiates by it)
         seed = gradient if isinstance(gradient, Node) else output._seed_node(seed)
-    if output._small_graphs and not is_anomaly_enabled():
-        result = _one_loop(output, seed, wanted, create_graph)
-    else:
-        order = topological_order(output)
-        saved = {node: node.grad for node in order}
-        try:
-            this_pass = {leaf: leaf.grad if create_graph or leaf.grad is None
-                         else leaf._own_grad(leaf.grad)
-                         for leaf, _ in sweep(order, output, seed, create_graph)}
-            result = tuple(
-                this_pass.get(node, node.grad if node in saved else None) for node in wanted
-            )
-        finally:
-            for node, g in saved.items():
-                node.grad = g
+    leaves: list[tuple[Node, Any]] = []
+    interior: list[tuple[Node, Any]] = []
+    try:  # every node the pass reached is reported with the grad it held, and restored
+        leaves = backward_sweep(output, seed, create_graph, interior)
+        reached = dict(leaves)
+        reached.update(interior)
+        result = tuple(_this_pass(node, create_graph) if node in reached else None
+                       for node in wanted)
+    finally:
+        for node, before in leaves:
+            node.grad = before
+        for node, before in interior:
+            node.grad = before
     if not allow_unused:
         for node, g in zip(wanted, result):
             if g is None:
@@ -61,22 +57,8 @@ def grad(
     return result
 
 
-def _one_loop(output: Node, seed: Any, wanted: tuple[Node, ...], create_graph: bool
-              ) -> tuple[Any, ...]:
-    """grad's pass by heap_sweep, which reports every node it reached with the grad it held
-    before: those are restored, and a wanted node it did not reach gets None."""
-    leaves: list[tuple[Node, Any]] = []
-    interior: list[tuple[Node, Any]] = []
-    try:
-        leaves = heap_sweep(output, seed, create_graph, interior)
-        reached = dict(leaves)
-        reached.update(interior)
-        result = tuple(None if node not in reached
-                       else node.grad if create_graph or node._a is not None or node.grad is None
-                       else node._own_grad(node.grad) for node in wanted)
-    finally:
-        for node, before in leaves:
-            node.grad = before
-        for node, before in interior:
-            node.grad = before
-    return result
+def _this_pass(node: Node, create_graph: bool) -> Any:
+    """The gradient a pass left in a node that it reached: a leaf's as an array of its own
+    (first order), as the pass left it otherwise."""
+    g = node.grad
+    return g if create_graph or g is None or node._a is not None else node._own_grad(g)

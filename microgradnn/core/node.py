@@ -35,9 +35,9 @@ from typing import Any, TypeVar
 
 from . import copying
 from .hooks import RemovableHandle
-from .modes import departures, is_anomaly_enabled, thread_modes
-from .order import stamp, topological_order
-from .sweep import heap_sweep, local_contributions, sweep
+from .modes import departures, thread_modes
+from .order import stamp
+from .sweep import backward_sweep, local_contributions
 
 __all__ = ["Node", "node_maker", "rule_of", "stamp"]
 
@@ -82,7 +82,7 @@ class Node:
     # -- what a node type supplies ------------------------------------------------
     # (Node stays a plain class, not an ABC: isinstance checks sit on every op's hot path.)
     # Whether its graphs are small enough (tens of nodes, each an array op) for the one-loop
-    # first-order sweep, core/sweep.py's heap_sweep; graphs of 10⁵ scalars are not.
+    # sweep, core/sweep.py's heap_sweep; graphs of 10⁵ scalars are not.
     _small_graphs = False
 
     @staticmethod
@@ -188,16 +188,11 @@ class Node:
         seed = self._seed() if gradient is None else self._check_gradient(gradient)
         if create_graph:
             node = gradient if isinstance(gradient, Node) else self._seed_node(seed)  # as grad()
-            leaves = (heap_sweep(self, node, create_graph=True)
-                      if self._small_graphs and not is_anomaly_enabled()
-                      else sweep(topological_order(self), self, node, True))
-            for leaf, before in leaves:
+            for leaf, before in backward_sweep(self, node, True):
                 now = leaf.grad
                 leaf.grad = before if now is None else now if before is None else before + now
             return
-        leaves = (heap_sweep(self, seed) if self._small_graphs and not is_anomaly_enabled()
-                  else sweep(topological_order(self), self, seed))
-        for leaf, before in leaves:
+        for leaf, before in backward_sweep(self, seed):
             now = leaf.grad
             if now is None:
                 leaf.grad = before

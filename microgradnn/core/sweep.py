@@ -26,29 +26,41 @@ from __future__ import annotations
 import copy
 import heapq
 from collections.abc import Iterable
-from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from .hooks import run_hooks
 from .modes import AnomalyError, enable_grad, is_anomaly_enabled, recording_backward
-from .order import topological_order
+from .order import _creation_order, topological_order
 
 if TYPE_CHECKING:  # pragma: no cover
     from .node import Node
 
-__all__ = ["heap_sweep", "local_contributions", "propagate_graph", "sweep"]
+__all__ = ["backward_sweep", "heap_sweep", "local_contributions", "propagate_graph", "sweep"]
 
 
-def sweep(order: list[Node], root: Node, seed: Any, create_graph: bool = False
-          ) -> list[tuple[Node, Any]]:
+def backward_sweep(root: Node, seed: Any, create_graph: bool = False,
+                   interior: list[tuple[Node, Any]] | None = None) -> list[tuple[Node, Any]]:
+    """The sweep behind ``root`` that its node type's graphs suit: :func:`heap_sweep` where
+    the type has ``_small_graphs`` (outside anomaly mode), else :func:`sweep`. Returns and
+    reports what both do."""
+    if root._small_graphs and not is_anomaly_enabled():
+        return heap_sweep(root, seed, create_graph, interior)
+    return sweep(topological_order(root), root, seed, create_graph, interior)
+
+
+def sweep(order: list[Node], root: Node, seed: Any, create_graph: bool = False,
+          interior: list[tuple[Node, Any]] | None = None) -> list[tuple[Node, Any]]:
     """The backward sweep. Leaves ``grad`` = ∂root/∂node on every node of ``order``.
 
     Returns (leaf, its grad before the pass) for every leaf, whose ``grad`` then holds this
     pass's gradient (after the leaf's hooks; ``None`` where the pass did not reach it), so
     that the caller decides whether leaves accumulate (``backward``) or are restored
-    (``grad``). With ``create_graph`` the gradients are nodes recording their own graph
+    (``grad``); given a list ``interior``, adds (node, grad before) to it for every other
+    node. With ``create_graph`` the gradients are nodes recording their own graph
     (:func:`propagate_graph`); without it, values, by the first-order loop below.
     """
+    if interior is not None:  # (a loop of its own: backward's pass pays no test per node)
+        interior.extend((node, node.grad) for node in order if node._a is not None)
     leaves = []
     for node in order:
         if node._a is None:
@@ -59,17 +71,13 @@ def sweep(order: list[Node], root: Node, seed: Any, create_graph: bool = False
         if create_graph:
             propagate_graph(order)
             with enable_grad():  # a leaf's hooks record too
-                for leaf, _ in leaves:
-                    if leaf._hooks:
-                        leaf.grad = run_hooks(leaf, leaf.grad, True)
+                _run_leaf_hooks(leaves, True)
         else:
             if is_anomaly_enabled():
                 _propagate_checked(order)
             else:
                 _propagate(order)
-            for leaf, _ in leaves:
-                if leaf._hooks:
-                    leaf.grad = run_hooks(leaf, leaf.grad)
+            _run_leaf_hooks(leaves, False)
     except BaseException:
         for leaf, before in leaves:  # a failed pass leaves the leaves as they were
             leaf.grad = before
@@ -117,9 +125,6 @@ def _propagate(order: list[Node]) -> None:
                 b.grad = c if before is None else before + c
 
 
-_creation_order = attrgetter("_order")
-
-
 _push = heapq.heappush
 _pop = heapq.heappop
 
@@ -152,9 +157,11 @@ def heap_sweep(root: Node, seed: Any, create_graph: bool = False,
     except BaseException:
         for leaf, before in leaves:  # a failed pass leaves the leaves as they were,
             leaf.grad = before
-        for node in topological_order(root):  # and the rest as sweep() would have: reset
-            if node not in seen and node._a is not None:
-                node.grad = None
+        if interior is None:  # and the rest as sweep() leaves them (grad() restores what
+            # the pass reached; what it did not reach is as it was)
+            for node in topological_order(root):
+                if node not in seen and node._a is not None:
+                    node.grad = None
         raise
     return leaves
 
@@ -189,7 +196,7 @@ def _heap_loop(root: Node, seen: set[Node], leaves: list[tuple[Node, Any]],
             pairs = ((a, c),) if b is None else (
                 (a, c), (b, None if g is None else node._db * g))
         for parent, c in pairs:
-            if parent in seen:
+            if parent in seen:  # reached before: add to what this pass gave it
                 if c is not None:
                     before = parent.grad
                     if before is not None:
@@ -199,7 +206,8 @@ def _heap_loop(root: Node, seen: set[Node], leaves: list[tuple[Node, Any]],
                     else:
                         parent.grad = c
                 continue
-            see(parent)  # first reached: its grad is this pass's from here on
+            see(parent)  # first reached: its grad is this pass's from here on (assigned, so
+            # the common first contribution costs no test of what it held)
             if parent._a is None:
                 leaves.append((parent, parent.grad))
                 if c is g and c is not None and not graph:
@@ -209,13 +217,20 @@ def _heap_loop(root: Node, seen: set[Node], leaves: list[tuple[Node, Any]],
                     interior.append((parent, parent.grad))
                 _push(heap, (-parent._order, parent))
             parent.grad = c
-    for leaf, _ in leaves:
-        if leaf._hooks:  # the leaves' hooks, once the pass is done, in creation order (as
-            # sweep's; a hook may register one on a later leaf)
-            for leaf in sorted([leaf for leaf, _ in leaves], key=_creation_order):
-                if leaf._hooks:
-                    leaf.grad = run_hooks(leaf, leaf.grad, graph)
+    _run_leaf_hooks(leaves, graph)
+
+
+def _run_leaf_hooks(leaves: list[tuple[Node, Any]], graph: bool) -> None:
+    """The leaves' hooks, once the pass is done, in creation order (a hook may register one
+    on a later leaf, which then runs too)."""
+    for leaf, _ in leaves:  # (a loop, not any(): no generator on every pass)
+        if leaf._hooks:
             break
+    else:
+        return
+    for leaf in sorted([leaf for leaf, _ in leaves], key=_creation_order):
+        if leaf._hooks:
+            leaf.grad = run_hooks(leaf, leaf.grad, graph)
 
 
 def _propagate_checked(order: list[Node]) -> None:

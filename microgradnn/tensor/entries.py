@@ -34,6 +34,7 @@ __all__ = ["BOTH", "ONLY_A", "ONLY_B", "Binary", "Nary", "Op", "Operands", "Unar
 _ndarray = np.ndarray
 _dot = np.ndarray.dot  # np.dot's C routine without its Python dispatcher
 
+
 class Operands(Enum):
     """Which operands of a binary op are nodes: both, only a (b is a constant) or only b (a
     is a constant). The hot paths compare them with ``is``: an Enum member stays the same

@@ -209,3 +209,21 @@ def test_a_leaf_hook_may_register_a_hook_on_a_later_leaf_that_fires_in_the_same_
 
     one_loop, sorted_sweep = _both_sweeps(run)
     assert one_loop == sorted_sweep == ["y"]
+
+
+def test_a_failed_grad_leaves_every_node_as_it_was_whichever_sweep() -> None:
+    def run() -> list[Any]:
+        x = mg.Tensor([1.0, 2.0], requires_grad=True)
+        h = x * mg.Tensor([3.0, 4.0], requires_grad=True)
+        k = h.tanh()
+        out = (k * 2.0).sum()
+        out.backward()
+        before = _values([x, h, k])
+        k.register_hook(lambda g: 1 / 0)
+        with pytest.raises(ZeroDivisionError):
+            mg.grad(out, [x])
+        return [a is None and b is None or np.array_equal(a, b)
+                for a, b in zip(_values([x, h, k]), before)]
+
+    one_loop, sorted_sweep = _both_sweeps(run)
+    assert one_loop == sorted_sweep == [True, True, True]
