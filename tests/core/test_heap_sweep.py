@@ -222,7 +222,7 @@ def test_a_failed_grad_leaves_every_node_as_it_was_whichever_sweep() -> None:
         k.register_hook(lambda g: 1 / 0)
         with pytest.raises(ZeroDivisionError):
             mg.grad(out, [x])
-        return [a is None and b is None or np.array_equal(a, b)
+        return [(a is None and b is None) or np.array_equal(a, b)
                 for a, b in zip(_values([x, h, k]), before)]
 
     one_loop, sorted_sweep = _both_sweeps(run)
