@@ -24,7 +24,7 @@ from .tensor import Tensor
 
 __all__ = ["Function", "FunctionCtx"]
 
-_MAKERS = {Scalar: node_maker(Scalar), Tensor: node_maker(Tensor, "requires_grad")}
+_MAKERS = {Scalar: node_maker(Scalar), Tensor: node_maker(Tensor, requires_grad=True)}
 
 
 class FunctionCtx:

@@ -42,8 +42,8 @@ def bind(tensor_class: type) -> None:
     """Give this module the Tensor class and the core's constructor for it."""
     global _Tensor, _make
     _Tensor = tensor_class
-    _make = node_maker(tensor_class, "requires_grad")  # an op's output requires grad when
-    # it has edges
+    _make = node_maker(tensor_class, requires_grad=True)  # an op's output requires grad
+    # when it has edges
 
 
 # --------------------------------------------------------------------------- operands
