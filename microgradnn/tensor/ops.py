@@ -24,8 +24,6 @@ from .entries import Binary, Nary, Unary, same, unbroadcast
 
 __all__ = ["BINARY", "NARY", "UNARY"]
 
-_ndarray = np.ndarray
-
 
 # --------------------------------------------------------------------------- elementwise
 def _pow_number(x: Any, n: float) -> Any:
@@ -202,9 +200,11 @@ def _pow_vjp_exponent(g: Any, ans: Any, x: Any, y: Any) -> Any:
 
 
 def _matmul(x: Any, y: Any) -> Any:
-    if (x.__class__ is _ndarray and y.__class__ is _ndarray and x.ndim == 2 and y.ndim == 2
-            and x.shape[1] == y.shape[0]):
-        return kernels.mm(x, y)  # the common case, checked in one line
+    try:  # the common case, checked in one line (kernels.mm checks for arrays)
+        if x.ndim == 2 and y.ndim == 2 and x.shape[1] == y.shape[0]:
+            return kernels.mm(x, y)
+    except AttributeError:  # a number (2.0 @ t): no .ndim
+        pass
     if not np.ndim(x) or not np.ndim(y):  # (a number operand, 2.0 @ t, has no .ndim)
         raise ValueError("matmul: both operands need at least one dimension")
     return x @ y
