@@ -277,7 +277,7 @@ class Tensor(Node):
         if dim is not None or keepdim is not None:
             axis, keepdims = spelled(axis, keepdims, dim, keepdim, "sum")
         if axis is None and not keepdims:  # the common case: everything, to a number
-            return unary(ops.SUM, self, (None, False, 1.0))
+            return unary(ops.SUM, self)
         return unary(ops.SUM, self, (axes_of(self, axis, "sum"), keepdims, 1.0))
 
     def mean(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,

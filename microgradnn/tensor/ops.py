@@ -74,7 +74,8 @@ def _kept(g: Any, ans: Any, axes: tuple[int, ...], keepdims: bool) -> tuple[Any,
 _add_reduce = np.add.reduce
 
 
-def _sum(x: Any, axes: tuple[int, ...] | None, keepdims: bool, scale: float) -> Any:
+def _sum(x: Any, axes: tuple[int, ...] | None = None, keepdims: bool = False,
+         scale: float = 1.0) -> Any:
     if axes is None and not keepdims:
         # everything, to a number: the common case; x.sum() is this same reduction behind a
         # Python-level wrapper (numpy/_core/_methods.py)
@@ -86,8 +87,8 @@ def _mean(x: Any, axes: tuple[int, ...] | None, keepdims: bool, scale: float) ->
     return x.mean(axis=axes, keepdims=keepdims)
 
 
-def _sum_vjp(g: Any, ans: Any, x: Any, axes: tuple[int, ...] | None, keepdims: bool,
-             scale: float) -> Any:
+def _sum_vjp(g: Any, ans: Any, x: Any, axes: tuple[int, ...] | None = None,
+             keepdims: bool = False, scale: float = 1.0) -> Any:
     """g·scale repeated along the summed axes (scale = 1 for sum, 1/n for mean)."""
     if scale != 1.0:
         g = g * scale
@@ -131,6 +132,8 @@ def _softmax_vjp(g: Any, ans: Any, x: Any, ax: int) -> Any:
     return gs - ans * gs.sum(axis=ax, keepdims=True)
 
 
+# params: (axes, keepdims, scale); a sum of everything, the common case, gives none (its
+# forward and VJP then run without a *params call)
 SUM = Unary("sum", _sum, (_sum_vjp,), ("",))
 MEAN = Unary("mean", _mean, (_sum_vjp,), ("",))
 MAX = Unary("max", _extremum, (_extremum_vjp,), ("x ans",))
