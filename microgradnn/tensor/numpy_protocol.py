@@ -90,10 +90,10 @@ _BINARY_OPS = {np.add: ops.ADD, np.subtract: ops.SUB, np.multiply: ops.MUL,
 
 def array_ufunc(self: Any, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
     """NEP 13: a NumPy ufunc with a Tensor among its operands."""
-    if method == "__call__" and not kwargs and len(inputs) == 2 and switch.fast:
-        op = _BINARY_OPS.get(ufunc)
-        if op is not None:
-            return binary(op, inputs[0], inputs[1])
+    op = _BINARY_OPS.get(ufunc)  # (a binary ufunc's __call__ has its two inputs here: NumPy
+    # passes an out= array, even a positional one, in kwargs)
+    if op is not None and method == "__call__" and not kwargs and switch.fast:
+        return binary(op, inputs[0], inputs[1])
     name = ufunc.__name__ if method == "__call__" else f"{ufunc.__name__}.{method}"
     if method == "__call__" and ufunc in _PIECEWISE_CONSTANT:
         return ufunc(*_values(inputs), **_values(kwargs))
