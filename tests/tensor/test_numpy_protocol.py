@@ -126,3 +126,10 @@ def test_out_keyword_is_refused_clearly() -> None:
     t = mg.Tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(TypeError, match=r"np\.exp on Tensors takes no keyword"):
         np.exp(t, out=np.empty(2))
+    out = np.zeros(2)  # a binary op's out, given by keyword or by position, is refused too:
+    # the op table's fast path must not return a Tensor and leave out unwritten
+    for call in (lambda: np.add(t, t, out=out), lambda: np.multiply(np.ones(2), t, out),
+                 lambda: np.matmul(np.ones((1, 2)), t, out)):
+        with pytest.raises(TypeError, match=r"on Tensors takes no keyword arguments \(out\)"):
+            call()
+    assert not out.any()
