@@ -168,10 +168,15 @@ def heap_sweep(root: Node, seed: Any, create_graph: bool = False,
 
 def _heap_loop(root: Node, seen: set[Node], leaves: list[tuple[Node, Any]],
                interior: list[tuple[Node, Any]] | None, graph: bool) -> None:
-    heap = [(-root._order, root)]  # (−creation number, node): the newest comes out first
+    # the nodes waiting: the newest is held aside in ``top``, the others in a heap of
+    # (−creation number, node), so that a chain (most of a graph: one interior parent per
+    # node) never touches the heap (a push and a pop cost 75 ns a node)
+    top: Node | None = root
+    heap: list[tuple[int, Node]] = []
     see = seen.add
-    while heap:
-        node = _pop(heap)[1]
+    while top is not None:
+        node = top
+        top = _pop(heap)[1] if heap else None
         a = node._a
         if a is None:  # a leaf (only the root comes out here): nothing to pass on
             continue
@@ -215,7 +220,13 @@ def _heap_loop(root: Node, seen: set[Node], leaves: list[tuple[Node, Any]],
             else:
                 if interior is not None:
                     interior.append((parent, parent.grad))
-                _push(heap, (-parent._order, parent))
+                if top is None:
+                    top = parent
+                elif parent._order > top._order:
+                    _push(heap, (-top._order, top))
+                    top = parent
+                else:
+                    _push(heap, (-parent._order, parent))
             parent.grad = c
     _run_leaf_hooks(leaves, graph)
 
