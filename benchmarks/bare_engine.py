@@ -19,7 +19,7 @@ import microgradnn as mg
 from microgradnn.core import node_maker
 from microgradnn.tensor import kernels
 
-make = node_maker(mg.Tensor, "requires_grad")
+make = node_maker(mg.Tensor, requires_grad=True)
 
 
 def matmul_constant(x: np.ndarray, w: Any) -> Any:

@@ -128,7 +128,7 @@ def report(steps: int) -> None:
     nodes = [v[name] for _, name, _ in ops]
     J = v["J"]
     J.backward()
-    make = node_maker(mg.Tensor, "requires_grad")
+    make = node_maker(mg.Tensor, requires_grad=True)
     forwards, makes = [], []
     for node in nodes:
         op, args, saved = saved_values(node)
