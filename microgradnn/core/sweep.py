@@ -311,9 +311,11 @@ def propagate_graph(order: list[Node]) -> None:
 def _graph_contributions(node: Node, g: Any) -> Iterable[tuple[Node, Any]]:
     """(parent, its contribution as a node) for each parent: the node type's ``_graph_vjp``,
     or an mg.Function's own ``graph_vjp`` (its rule is the bound method of one)."""
-    rule = node._b if node._da is None and node._a.__class__ is tuple else None
-    custom = getattr(getattr(rule, "__self__", None), "graph_vjp", None)
-    return zip(node.parents, custom(node, g) if custom else node._graph_vjp(g))
+    a = node._a
+    if node._da is None and a.__class__ is tuple:  # a rule, over the tuple of inputs _a
+        custom = getattr(getattr(node._b, "__self__", None), "graph_vjp", None)
+        return zip(a, custom(node, g) if custom else node._graph_vjp(g))
+    return zip(node.parents, node._graph_vjp(g))
 
 
 def local_contributions(node: Node, g: Any) -> list[Any]:
