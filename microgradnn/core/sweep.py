@@ -186,8 +186,11 @@ def _heap_loop(root: Node, seen: set[Node], leaves: list[tuple[Node, Any]],
         da = node._da
         pairs: Iterable[tuple[Node, Any]]
         if graph:  # contributions as nodes
-            pairs = (_graph_contributions(node, g) if g is not None
-                     else zip(node.parents, (None,) * len(node.parents)))
+            if g is not None:
+                pairs = _graph_contributions(node, g)
+            else:
+                parents = node.parents
+                pairs = zip(parents, (None,) * len(parents))
         elif da is None:  # a rule (every Tensor op): contributions for the tuple _a
             rule = node._b
             if rule is None:

@@ -138,7 +138,6 @@ def binary(op: Binary, a: Any, b: Any, params: tuple = ()) -> Any:
                 careful = x.dtype is not F64 or y.dtype is not F64
             elif cb is float or cb is int or (cb is _ndarray and b.dtype in FLOATS):
                 y, sb, parents, nodes = b, None, (a,), ONLY_A  # a constant b, used as is
-                ys = None
                 careful = x.dtype is not F64
         elif cb is _Tensor and (ca is float or ca is int or (ca is _ndarray and
                                                             a.dtype in FLOATS)):
@@ -146,7 +145,6 @@ def binary(op: Binary, a: Any, b: Any, params: tuple = ()) -> Any:
             y = b.data
             ys = y.shape
             sb = ys if b.requires_grad else None
-            xs = None
             careful = y.dtype is not F64
     # careful: the node's rule is the careful variant (contributions cast to their parents'
     # dtypes) when a Tensor operand is not float64; for one that needs no gradient the
@@ -155,8 +153,8 @@ def binary(op: Binary, a: Any, b: Any, params: tuple = ()) -> Any:
         a, b, x, y, sa, sb, parents, nodes, careful = _operands(op, a, b)
     elif op.scalar is not None and not (ys if nodes is ONLY_B else xs):
         # 0-d operands (a cost's last steps, (J1 - J2) / m) on NumPy scalars: see _scalar_binary
-        # (tested on the shapes xs, ys read above: an empty shape; ndarray.ndim is one more
-        # attribute read, ~30 ns, per op)
+        # (tested on the shapes read above, of the Tensor operands: an empty shape;
+        # ndarray.ndim is one more attribute read, ~30 ns, per op)
         if nodes is BOTH:
             if not ys and (sa is not None or sb is not None):
                 return _scalar_binary(op, careful, parents, x[()], y[()], sa, sb, nodes)

@@ -204,11 +204,12 @@ def _pow_vjp_exponent(g: Any, ans: Any, x: Any, y: Any) -> Any:
 
 def _matmul(x: Any, y: Any) -> Any:
     try:  # the common case, checked in one line (kernels.mm checks for arrays)
-        if x.ndim == 2 and y.ndim == 2 and x.shape[1] == y.shape[0]:
-            return kernels.mm(x, y)
-    except AttributeError:  # a number (2.0 @ t): no .ndim
-        pass
-    if not np.ndim(x) or not np.ndim(y):  # (a number operand, 2.0 @ t, has no .ndim)
+        matrices = x.ndim == 2 and y.ndim == 2 and x.shape[1] == y.shape[0]
+    except AttributeError:  # a number operand (2.0 @ t) has no .ndim
+        matrices = False
+    if matrices:
+        return kernels.mm(x, y)
+    if not np.ndim(x) or not np.ndim(y):
         raise ValueError("matmul: both operands need at least one dimension")
     return x @ y
 
