@@ -166,11 +166,16 @@ def course_peers(lam: float = 1.0) -> dict[str, Callable[[], Result]]:
 
 
 # --------------------------------------------------------------------------- (b) small
-def small_engine(X: np.ndarray, Y: np.ndarray, params: list[mg.Tensor]) -> Result:
+def small_forward(X: np.ndarray, Y: np.ndarray, params: list[mg.Tensor]) -> mg.Tensor:
+    """The small step's cost J, on Tensors (compare_trees.py times it alone)."""
     W1, b1, W2, b2 = params
     z2 = X @ W1 + b1
     z3 = z2.sigmoid() @ W2 + b2
-    J = (z3.softplus().sum() - (Y * z3).sum()) / X.shape[0]
+    return (z3.softplus().sum() - (Y * z3).sum()) / X.shape[0]
+
+
+def small_engine(X: np.ndarray, Y: np.ndarray, params: list[mg.Tensor]) -> Result:
+    J = small_forward(X, Y, params)
     for p in params:
         p.zero_grad()
     J.backward()

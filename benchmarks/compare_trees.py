@@ -34,7 +34,7 @@ from types import ModuleType
 from typing import Any
 
 import numpy as np
-from bench_tensor import small_data, small_engine, small_numpy
+from bench_tensor import ratio, small_data, small_engine, small_forward, small_numpy
 from threadpoolctl import threadpool_limits
 from timing import clock
 
@@ -62,13 +62,6 @@ def export(earlier: str, into: Path) -> ModuleType:
     return importlib.import_module(name)
 
 
-def forward(X: np.ndarray, Y: np.ndarray, params: list[Any]) -> Any:
-    """bench_tensor.py's small step without its backward."""
-    W1, b1, W2, b2 = params
-    z3 = (X @ W1 + b1).sigmoid() @ W2 + b2
-    return (z3.softplus().sum() - (Y * z3).sum()) / X.shape[0]
-
-
 def agreement(new: Any, old: Any) -> str:
     """How the two engines' losses and gradients compare (exits if they disagree)."""
     pairs = list(zip([float(new[0].data), *new[1]], [float(old[0].data), *old[1]]))
@@ -90,10 +83,6 @@ def alternated(measures: dict[str, Callable[[], float]], repeat: int) -> dict[st
     return results
 
 
-def median_ratio(times: dict[str, list[float]], a: str, b: str) -> float:
-    return float(np.median(np.divide(times[a], times[b])))
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("earlier", help="the earlier commit (f2f7803: before issue 14), or a "
@@ -110,13 +99,13 @@ def main(argv: list[str] | None = None) -> int:
                   for k, lib in engines.items()}
         print(f"{args.earlier} and this tree: "
               f"{agreement(small_engine(X, Y, leaves['new']), small_engine(X, Y, leaves['old']))}")
-        roots = {k: forward(X, Y, ps) for k, ps in leaves.items()}
+        roots = {k: small_forward(X, Y, ps) for k, ps in leaves.items()}
         measures = {
             "step new": clock(lambda: small_engine(X, Y, leaves["new"]), args.steps),
             "step old": clock(lambda: small_engine(X, Y, leaves["old"]), args.steps),
             "numpy": clock(lambda: small_numpy(X, Y, arrays), args.steps),
-            "forward new": clock(lambda: forward(X, Y, leaves["new"]), args.steps),
-            "forward old": clock(lambda: forward(X, Y, leaves["old"]), args.steps),
+            "forward new": clock(lambda: small_forward(X, Y, leaves["new"]), args.steps),
+            "forward old": clock(lambda: small_forward(X, Y, leaves["old"]), args.steps),
             "backward new": clock(roots["new"].backward, args.steps),
             "backward old": clock(roots["old"].backward, args.steps),
         }
@@ -125,12 +114,12 @@ def main(argv: list[str] | None = None) -> int:
               f"{args.steps} calls (best times in µs):")
         for run in range(args.runs):
             t = alternated(measures, args.rounds)
-            print(f"  run {run + 1}: step {median_ratio(t, 'step new', 'step old'):.3f} "
+            print(f"  run {run + 1}: step {ratio(t, 'step new', 'step old'):.3f} "
                   f"({min(t['step new']) * 1e6:.1f} against {min(t['step old']) * 1e6:.1f}), "
-                  f"forward {median_ratio(t, 'forward new', 'forward old'):.3f}, "
-                  f"backward {median_ratio(t, 'backward new', 'backward old'):.3f}; "
-                  f"against NumPy {median_ratio(t, 'step new', 'numpy'):.2f} and "
-                  f"{median_ratio(t, 'step old', 'numpy'):.2f}")
+                  f"forward {ratio(t, 'forward new', 'forward old'):.3f}, "
+                  f"backward {ratio(t, 'backward new', 'backward old'):.3f}; "
+                  f"against NumPy {ratio(t, 'step new', 'numpy'):.2f} and "
+                  f"{ratio(t, 'step old', 'numpy'):.2f}")
     return 0
 
 
